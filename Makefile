@@ -1,0 +1,51 @@
+# keras_recsys developer commands. `make test` and `make demo` set up a fresh
+# machine themselves: they create .venv and install what they need.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+BACKENDS ?= tensorflow jax torch
+# CPU builds of the three backends. torch is pinned to the CPU build: an
+# unpinned torch pulls a multi-GB CUDA build.
+BACKEND_PKGS ?= tensorflow-cpu==2.21.0 jax==0.10.2 jaxlib==0.10.2 torch==2.13.0
+PYTEST_ARGS ?=
+STAMP := $(VENV)/.installed
+
+# Point the code at the team's MovieLens copy when it is there.
+SHARED_DATA := $(abspath ../shared/data)
+ifneq ($(wildcard $(SHARED_DATA)),)
+export KERAS_RECSYS_DATA ?= $(SHARED_DATA)
+endif
+
+.PHONY: install test lint format demo docs bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q $(BACKEND_PKGS)
+	$(PIP) install -q -e ".[test,demo]"
+	touch $(STAMP)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(PY) tools/run_tests.py --backends $(BACKENDS) -- $(PYTEST_ARGS)
+
+demo: install
+	$(VENV)/bin/keras-recsys demo
+
+docs: install
+	$(PY) tools/build_docs.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .test-reports

@@ -1,0 +1,3 @@
+"""keras_recsys.callbacks: public callbacks."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""keras_recsys.evaluation: public evaluation."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""keras_recsys.layers: public layers."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""keras_recsys.losses: public losses."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""keras_recsys.metrics: public metrics."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""keras_recsys.models: public models."""
+
+__all__ = []

@@ -1,0 +1,1 @@
+"""Internal utilities: export decorator, validation, backend helpers."""

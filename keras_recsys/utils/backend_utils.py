@@ -1,0 +1,46 @@
+"""The only place where code branches on the Keras backend."""
+
+import keras
+import numpy as np
+
+
+def backend():
+    """Returns the name of the active Keras backend."""
+    return keras.backend.backend()
+
+
+def is_concrete(x):
+    """True when `x` holds values that can be read now (not a traced graph).
+
+    Checks on values (ids in range, no NaN) run only on concrete tensors,
+    because symbolic tensors inside `tf.function`, `jax.jit` or a functional
+    model have no values yet.
+    """
+    if isinstance(x, (np.ndarray, np.generic, int, float, list, tuple)):
+        return True
+    if isinstance(x, keras.KerasTensor):
+        return False
+    name = backend()
+    if name == "tensorflow":
+        # Inside tf.function, tensors are symbolic and cannot be read.
+        import tensorflow as tf
+
+        return tf.executing_eagerly() and hasattr(x, "numpy")
+    if name == "jax":
+        # Inside jax.jit, arrays are tracers.
+        import jax
+
+        return not isinstance(x, jax.core.Tracer)
+    if name == "torch":
+        # Under torch.compile tracing values are fake.
+        import torch
+
+        if hasattr(torch, "compiler") and torch.compiler.is_compiling():
+            return False
+        return True
+    return False
+
+
+def to_numpy(x):
+    """Returns a concrete tensor's values as a numpy array."""
+    return keras.ops.convert_to_numpy(x)
