@@ -1,3 +1,7 @@
 """keras_recsys.layers: public layers."""
 
-__all__ = []
+from keras_recsys.layers.id_embedding import IdEmbedding
+
+__all__ = [
+    "IdEmbedding",
+]

@@ -1,0 +1,155 @@
+import keras
+import numpy as np
+from keras import ops
+
+from keras_recsys.utils import backend_utils
+from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_positive_int
+
+
+@keras_recsys_export("keras_recsys.layers.IdEmbedding")
+class IdEmbedding(keras.layers.Layer):
+    """An embedding table for integer ids that never reads a wrong row.
+
+    Keras's `Embedding` gives backend-dependent results for ids out of range:
+    JAX returns NaN rows for ids past the end and wraps -1 to the last row,
+    TensorFlow on GPU returns zeros. `IdEmbedding` holds `input_dim` rows for
+    the ids `0 .. input_dim - 1` plus one reserved out-of-vocabulary (OOV) row.
+
+    - In eager calls (the layer called directly, `run_eagerly=True`, and
+      PyTorch's default training loop) an id out of range raises a
+      `ValueError` that names the offending id and `input_dim`.
+    - Inside compiled graphs (`tf.function`, `jax.jit`, the default
+      `fit`/`predict` on TensorFlow and JAX), where values cannot be read, an
+      id out of range reads the OOV row instead, identically on every backend.
+
+    With `mask_zero=True`, id 0 is padding: the layer emits a mask that is
+    False where the id is 0, and downstream mask-aware layers ignore those
+    positions.
+
+    Args:
+        input_dim: int. Number of valid ids (ids are `0 .. input_dim - 1`).
+        output_dim: int. Size of each embedding vector.
+        mask_zero: bool. Whether id 0 is padding and produces a mask.
+            Defaults to `False`.
+        embeddings_initializer: initializer of the table. Defaults to
+            `"uniform"` (as `keras.layers.Embedding`).
+        embeddings_regularizer: optional regularizer of the table.
+        embeddings_constraint: optional constraint of the table.
+        **kwargs: base layer arguments (`name`, `dtype`, ...).
+
+    Call arguments:
+        inputs: integer tensor of ids, any shape.
+
+    Returns:
+        A float tensor of shape `inputs.shape + (output_dim,)`.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_recsys
+
+    layer = keras_recsys.layers.IdEmbedding(input_dim=10, output_dim=4)
+    vectors = layer(np.array([[1, 2], [3, 9]]))  # shape (2, 2, 4)
+    ```
+    """
+
+    def __init__(
+        self,
+        input_dim,
+        output_dim,
+        mask_zero=False,
+        embeddings_initializer="uniform",
+        embeddings_regularizer=None,
+        embeddings_constraint=None,
+        **kwargs,
+    ):
+        self.input_dim = check_positive_int("input_dim", input_dim)
+        self.output_dim = check_positive_int("output_dim", output_dim)
+        if not isinstance(mask_zero, bool):
+            raise TypeError(
+                f"`mask_zero` must be a bool. Received: mask_zero={mask_zero!r}"
+            )
+        super().__init__(**kwargs)
+        self.mask_zero = mask_zero
+        self.supports_masking = mask_zero
+        self.embeddings_initializer = keras.initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = keras.regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = keras.constraints.get(embeddings_constraint)
+
+    @property
+    def oov_index(self):
+        """The row that ids out of range read in compiled graphs."""
+        return self.input_dim
+
+    def build(self, input_shape=None):
+        self.embeddings = self.add_weight(
+            name="embeddings",
+            shape=(self.input_dim + 1, self.output_dim),
+            initializer=self.embeddings_initializer,
+            regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+        )
+        self.built = True
+
+    def check_ids(self, ids, name="inputs"):
+        """Raises a `ValueError` if concrete `ids` are out of range."""
+        if not backend_utils.is_concrete(ids):
+            return
+        values = backend_utils.to_numpy(ids)
+        if values.size == 0:
+            return
+        if np.issubdtype(values.dtype, np.floating):
+            bad = ~np.isfinite(values) | (values != np.round(values))
+            if bad.any():
+                raise ValueError(
+                    f"`{name}` of {self.name} must hold integer ids. Received "
+                    f"the value {values[bad].flat[0]!r}"
+                )
+        low, high = values.min(), values.max()
+        if low < 0 or high >= self.input_dim:
+            wrong = low if low < 0 else high
+            raise ValueError(
+                f"`{name}` of {self.name} holds the id {int(wrong)}, out of range "
+                f"for input_dim={self.input_dim} (valid ids are 0..{self.input_dim - 1})"
+            )
+
+    def lookup_ids(self, inputs):
+        """Returns the table rows that `inputs` read, OOV for bad ids."""
+        self.check_ids(inputs)
+        ids = ops.cast(inputs, "int32")
+        valid = ops.logical_and(ids >= 0, ids < self.input_dim)
+        return ops.where(valid, ids, self.oov_index)
+
+    def call(self, inputs):
+        outputs = ops.take(self.embeddings, self.lookup_ids(inputs), axis=0)
+        return ops.cast(outputs, self.compute_dtype)
+
+    def compute_mask(self, inputs, mask=None):
+        if not self.mask_zero:
+            return None
+        return ops.not_equal(inputs, 0)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape, self.output_dim)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "input_dim": self.input_dim,
+                "output_dim": self.output_dim,
+                "mask_zero": self.mask_zero,
+                "embeddings_initializer": keras.initializers.serialize(
+                    self.embeddings_initializer
+                ),
+                "embeddings_regularizer": keras.regularizers.serialize(
+                    self.embeddings_regularizer
+                ),
+                "embeddings_constraint": keras.constraints.serialize(
+                    self.embeddings_constraint
+                ),
+            }
+        )
+        return config
