@@ -18,7 +18,7 @@ ifneq ($(wildcard $(SHARED_DATA)),)
 export KERAS_RECSYS_DATA ?= $(SHARED_DATA)
 endif
 
-.PHONY: install test lint format demo docs bench clean
+.PHONY: install test lint format demo docs examples bench clean
 
 install: $(STAMP)
 
@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q $(BACKEND_PKGS)
-	$(PIP) install -q -e ".[test,demo]"
+	$(PIP) install -q -e ".[test,demo,docs]"
 	touch $(STAMP)
 
 lint: install
@@ -41,11 +41,19 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(PY) tools/run_tests.py --backends $(BACKENDS) -- $(PYTEST_ARGS)
 
+# Trains several recommenders on MovieLens-100K (or `DEMO_ARGS="--dataset
+# synthetic"`) and prints one table; writes demo_output/results.{png,json}.
+DEMO_ARGS ?=
 demo: install
-	$(VENV)/bin/keras-recsys demo
+	$(VENV)/bin/keras-recsys demo $(DEMO_ARGS)
 
+# Strict Sphinx build (warnings are errors) into docs/_build/html.
 docs: install
 	$(PY) tools/build_docs.py
+
+# Every script in examples/ in its short mode (--quick).
+examples: install
+	$(PY) tools/run_examples.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .test-reports
