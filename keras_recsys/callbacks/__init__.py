@@ -1,3 +1,7 @@
 """keras_recsys.callbacks: public callbacks."""
 
-__all__ = []
+from keras_recsys.callbacks.kl_annealing import KLAnnealing
+
+__all__ = [
+    "KLAnnealing",
+]

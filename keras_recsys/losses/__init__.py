@@ -1,3 +1,7 @@
 """keras_recsys.losses: public losses."""
 
-__all__ = []
+from keras_recsys.losses.masked_mean_squared_error import MaskedMeanSquaredError
+
+__all__ = [
+    "MaskedMeanSquaredError",
+]
