@@ -1,0 +1,211 @@
+"""Private vectorized negative sampler shared by the sampling tools."""
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from keras_recsys.data._utils import as_int_ids
+from keras_recsys.data._utils import check_frame
+from keras_recsys.data._utils import check_id_range
+from keras_recsys.data._utils import sorted_unique
+
+_MAX_ROUNDS = 50
+
+
+def positive_keys(positives, num_users_hint, num_items, user_col, item_col):
+    """Returns sorted unique int64 keys `user * num_items + item` of positives.
+
+    `positives` is a scipy sparse matrix (users x items), a DataFrame with
+    `user_col`/`item_col`, or a sequence (or dict) of per-user item arrays.
+    """
+    if sp.issparse(positives):
+        coo = sp.coo_matrix(positives)
+        if coo.shape[1] > num_items:
+            raise ValueError(
+                f"`positives` has {coo.shape[1]} item columns but "
+                f"num_items={num_items}."
+            )
+        users = coo.row.astype("int64")
+        items = coo.col.astype("int64")
+        keep = coo.data != 0
+        users, items = users[keep], items[keep]
+    elif isinstance(positives, pd.DataFrame):
+        check_frame(positives, (user_col, item_col), "positives", (user_col, item_col))
+        users = as_int_ids(positives[user_col].to_numpy(), f"positives[{user_col!r}]")
+        items = as_int_ids(positives[item_col].to_numpy(), f"positives[{item_col!r}]")
+    elif isinstance(positives, dict) or isinstance(positives, (list, tuple)):
+        pairs = (
+            positives.items() if isinstance(positives, dict) else enumerate(positives)
+        )
+        us, its = [], []
+        for u, row in pairs:
+            row = as_int_ids(np.asarray(row).reshape(-1), "positives")
+            us.append(np.full(row.shape, int(u), dtype="int64"))
+            its.append(row)
+        users = np.concatenate(us) if us else np.zeros(0, "int64")
+        items = np.concatenate(its) if its else np.zeros(0, "int64")
+    else:
+        raise TypeError(
+            "`positives` must be a scipy sparse matrix, a DataFrame or a "
+            "sequence of per-user item arrays. Received: "
+            f"{type(positives).__name__}"
+        )
+    check_id_range(items, 0, num_items, "positives (item ids)")
+    if users.size and users.min() < 0:
+        raise ValueError("`positives` holds negative user ids.")
+    return sorted_unique(users * num_items + items), items
+
+
+def item_distribution(strategy, num_items, first_item, pos_items, item_counts, power):
+    """None for uniform, else a probability vector over all `num_items` ids."""
+    if strategy == "uniform":
+        return None
+    if strategy != "popularity":
+        raise ValueError(
+            '`strategy` must be "uniform" or "popularity". '
+            f"Received: strategy={strategy!r}"
+        )
+    if item_counts is None:
+        counts = np.bincount(pos_items, minlength=num_items).astype("float64")
+    else:
+        counts = np.asarray(item_counts, dtype="float64").reshape(-1)
+        if counts.shape[0] != num_items:
+            raise ValueError(
+                f"`item_counts` must have num_items={num_items} entries. "
+                f"Received {counts.shape[0]}."
+            )
+        if np.any(counts < 0) or not np.all(np.isfinite(counts)):
+            raise ValueError("`item_counts` must be finite and >= 0.")
+    weights = counts**power
+    weights[:first_item] = 0.0
+    # Items never seen keep a small chance, so every non-positive can be drawn.
+    valid = weights[first_item:]
+    floor = valid[valid > 0].min() * 1e-3 if np.any(valid > 0) else 1.0
+    weights[first_item:] = np.maximum(valid, floor)
+    return weights / weights.sum()
+
+
+def draw(rng, size, num_items, first_item, probs, cdf=None):
+    if probs is None:
+        return rng.integers(first_item, num_items, size=size, dtype="int64")
+    u = rng.random(size)
+    return np.minimum(np.searchsorted(cdf, u, side="right"), num_items - 1)
+
+
+# Largest users x items table kept as a bitset for membership tests (4 MiB);
+# beyond it membership uses np.searchsorted on the sorted keys.
+_BITSET_MAX_BITS = 2**25
+
+
+class _Membership:
+    """Tests whether keys `user * num_items + item` are positives."""
+
+    def __init__(self, keys, num_users, num_items):
+        self.keys = keys
+        self.bits = None
+        size = num_users * num_items
+        if 0 < size <= _BITSET_MAX_BITS:
+            flags = np.zeros(size, dtype=bool)
+            flags[keys[keys < size]] = True
+            self.bits = np.packbits(flags, bitorder="little")
+            self.size = size
+
+    def __call__(self, k):
+        if self.keys.size == 0:
+            return np.zeros(k.shape, dtype=bool)
+        if self.bits is not None:
+            inside = k < self.size
+            kk = np.where(inside, k, 0)
+            hit = (self.bits[kk >> 3] >> (kk & 7).astype("uint8")) & 1
+            return hit.astype(bool) & inside
+        idx = np.searchsorted(self.keys, k)
+        idx = np.minimum(idx, self.keys.size - 1)
+        return self.keys[idx] == k
+
+
+def _repeats(block):
+    """Marks slots equal to an earlier slot of the same row."""
+    n, m = block.shape
+    if m <= 16:
+        dup = np.zeros(block.shape, dtype=bool)
+        for j in range(1, m):
+            dup[:, j] = (block[:, :j] == block[:, j : j + 1]).any(axis=1)
+        return dup
+    order = np.argsort(block, axis=1, kind="stable")
+    s = np.take_along_axis(block, order, axis=1)
+    dup_sorted = np.zeros(s.shape, dtype=bool)
+    dup_sorted[:, 1:] = s[:, 1:] == s[:, :-1]
+    dup = np.zeros(s.shape, dtype=bool)
+    np.put_along_axis(dup, order, dup_sorted, axis=1)
+    return dup
+
+
+def sample(rng, users, keys, num_items, num_negatives, first_item, probs, distinct):
+    """Draws (len(users), num_negatives) items not in `keys` for each user.
+
+    Candidates are drawn for every slot at once; slots that hit a positive
+    (membership of `user * num_items + item` in the sorted keys) or repeat an
+    earlier slot of the row are redrawn, and only those.
+    """
+    n = users.shape[0]
+    cdf = None if probs is None else np.cumsum(probs)
+    if cdf is not None:
+        cdf[-1] = 1.0
+    num_users = int(max(users.max(), keys[-1] // num_items if keys.size else 0)) + 1
+    member = _Membership(keys, num_users, num_items)
+    out = draw(rng, (n, num_negatives), num_items, first_item, probs, cdf)
+    base = users[:, None] * num_items
+
+    def bad_slots(block, block_base):
+        bad = member(block_base + block)
+        if distinct and block.shape[1] > 1:
+            bad |= _repeats(block)
+        return bad
+
+    bad = bad_slots(out, base)
+    rows = np.flatnonzero(bad.any(axis=1))
+    bad = bad[rows]
+    for _ in range(_MAX_ROUNDS):
+        if rows.size == 0:
+            return out
+        block = out[rows]
+        block[bad] = draw(rng, int(bad.sum()), num_items, first_item, probs, cdf)
+        out[rows] = block
+        bad = bad_slots(block, base[rows])
+        hit = bad.any(axis=1)
+        rows, bad = rows[hit], bad[hit]
+    # Rows still colliding belong to users with few non-positive items left:
+    # sample those exactly from their complement.
+    for r in rows:
+        user = users[r]
+        lo = np.searchsorted(keys, user * num_items)
+        hi = np.searchsorted(keys, (user + 1) * num_items)
+        pos = keys[lo:hi] - user * num_items
+        allowed = np.setdiff1d(np.arange(first_item, num_items), pos)
+        p = None
+        if probs is not None:
+            p = probs[allowed] / probs[allowed].sum()
+        out[r] = rng.choice(allowed, size=num_negatives, replace=not distinct, p=p)
+    return out
+
+
+def check_enough(users, keys, num_items, first_item, num_negatives, distinct):
+    """Raises if some user has fewer non-positive items than requested."""
+    uniq = sorted_unique(users)
+    key_users = keys // num_items
+    key_items = keys % num_items
+    in_range = key_items >= first_item
+    pos_count = np.bincount(
+        key_users[in_range], minlength=int(uniq.max()) + 1 if uniq.size else 0
+    )
+    avail = (num_items - first_item) - pos_count[uniq]
+    need = num_negatives if distinct else 1
+    short = avail < need
+    if np.any(short):
+        u = int(uniq[short][0])
+        raise ValueError(
+            f"User {u} has only {int(avail[short][0])} non-interacted item(s) "
+            f"in [{first_item}, {num_items - 1}] but num_negatives="
+            f"{num_negatives} were requested"
+            + (" (distinct negatives)." if distinct else ".")
+        )

@@ -1,0 +1,179 @@
+"""Private helpers shared by the data tools (argument checks, ordering, rngs).
+
+`keras_recsys.data` depends on nothing else of keras_recsys, so it keeps its
+own small checks here.
+"""
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+
+def check_frame(df, columns=(), name="df", id_columns=()):
+    """Checks that `df` is a non-empty DataFrame holding `columns`.
+
+    `id_columns` must also hold no missing values.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(
+            f"`{name}` must be a pandas DataFrame. Received: {name} of type "
+            f"{type(df).__name__}"
+        )
+    missing = [c for c in columns if c is not None and c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"`{name}` is missing column(s) {missing}. Its columns are "
+            f"{list(df.columns)}; pass the right names (e.g. user_col=..., "
+            "item_col=...) or rename the columns."
+        )
+    if len(df) == 0:
+        raise ValueError(f"`{name}` is empty (0 rows).")
+    for col in id_columns:
+        if col is None:
+            continue
+        bad = int(df[col].isna().sum())
+        if bad:
+            raise ValueError(
+                f"Column {col!r} of `{name}` holds {bad} missing (NaN/None) "
+                "id(s); drop or fill them first (see "
+                "keras_recsys.data.fill_missing)."
+            )
+
+
+def check_int(name, value, minimum=None, allow_none=False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an int. Received: {name}={value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"`{name}` must be >= {minimum}. Received: {name}={value}")
+    return int(value)
+
+
+def check_ratios(ratios, name="ratios"):
+    """Returns `ratios` as a float array; they must be >= 0 and sum to 1."""
+    try:
+        arr = np.asarray(ratios, dtype="float64").reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"`{name}` must be a sequence of numbers. Received: {name}={ratios!r}"
+        ) from None
+    if arr.size < 2:
+        raise ValueError(
+            f"`{name}` needs at least two parts. Received: {name}={ratios!r}"
+        )
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError(
+            f"`{name}` must be finite and >= 0. Received: {name}={ratios!r}"
+        )
+    if abs(arr.sum() - 1.0) > 1e-6:
+        raise ValueError(
+            f"`{name}` must sum to 1. Received: {name}={ratios!r} (sum {arr.sum():.6g})"
+        )
+    return arr
+
+
+def check_fraction(name, value, low_open=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a number. Received: {name}={value!r}")
+    ok = (0 < value if low_open else 0 <= value) and value <= 1
+    if not ok or not np.isfinite(value):
+        raise ValueError(
+            f"`{name}` must be in {'(0' if low_open else '[0'}, 1]. "
+            f"Received: {name}={value}"
+        )
+    return float(value)
+
+
+def rng_from(seed):
+    """A numpy Generator from an int seed, a sequence of ints or None."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed)
+
+
+def codes_of(values):
+    """Dense int64 codes (0..n-1, sorted order) and the uniques of `values`."""
+    codes, uniques = pd.factorize(np.asarray(values), sort=True)
+    return codes.astype("int64", copy=False), uniques
+
+
+def time_key(df, time_col):
+    """Float64 times where a missing time is -inf (older than every event)."""
+    if time_col is None:
+        return np.zeros(len(df))
+    col = df[time_col]
+    if pd.api.types.is_datetime64_any_dtype(col):
+        t = np.where(col.isna(), np.nan, col.to_numpy("datetime64[ns]").astype("int64"))
+    else:
+        t = pd.to_numeric(col, errors="coerce")
+    t = np.asarray(t, dtype="float64")
+    return np.where(np.isnan(t), -np.inf, t)
+
+
+def user_time_order(df, user_col, time_col):
+    """Row positions sorted by user, then time, then input position.
+
+    Missing times sort first (treated as older than every known time); equal
+    times keep their input order, so the later row counts as the later event.
+
+    Returns:
+        (order, user_codes_sorted, group_starts, group_counts)
+    """
+    users, _ = codes_of(df[user_col])
+    t = time_key(df, time_col)
+    pos = np.arange(len(df))
+    order = np.lexsort((pos, t, users))
+    sorted_users = users[order]
+    starts = np.flatnonzero(np.r_[True, sorted_users[1:] != sorted_users[:-1]])
+    counts = np.diff(np.r_[starts, len(order)])
+    return order, sorted_users, starts, counts
+
+
+def rank_in_group(starts, counts, n):
+    """For rows sorted by group: their 0-based position within the group."""
+    group_start = np.repeat(starts, counts)
+    return np.arange(n) - group_start
+
+
+def as_int_ids(values, name):
+    """Validates integer ids (no NaN, integral) and returns an int64 array."""
+    arr = np.asarray(values)
+    if arr.dtype.kind == "f":
+        if np.isnan(arr).any():
+            raise ValueError(f"`{name}` holds NaN ids.")
+        if not np.all(arr == np.round(arr)):
+            raise ValueError(f"`{name}` must hold integer ids. Received floats.")
+    elif arr.dtype.kind not in "iu":
+        if arr.dtype.kind == "O":
+            try:
+                arr = arr.astype("float64")
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"`{name}` must hold integer ids (encode raw ids with "
+                    "keras_recsys.data.IdEncoder). Received dtype object."
+                ) from None
+            return as_int_ids(arr, name)
+        raise ValueError(
+            f"`{name}` must hold integer ids (encode raw ids with "
+            f"keras_recsys.data.IdEncoder). Received dtype {arr.dtype}."
+        )
+    return arr.astype("int64", copy=False)
+
+
+def check_id_range(ids, low, high, name):
+    if ids.size and (ids.min() < low or ids.max() >= high):
+        bad = ids[(ids < low) | (ids >= high)][0]
+        raise ValueError(
+            f"`{name}` holds id {int(bad)} outside the valid range [{low}, {high - 1}]."
+        )
+
+
+def sorted_unique(values):
+    """Sorted distinct values of a 1-D array (sort-based: numpy's hash-based
+    `np.unique` is several times slower on a million int64 keys)."""
+    s = np.sort(np.asarray(values).reshape(-1))
+    if s.size == 0:
+        return s
+    return s[np.r_[True, s[1:] != s[:-1]]]

@@ -1,0 +1,145 @@
+import json
+import os
+
+import numpy as np
+import pandas as pd
+
+
+class IdEncoder:
+    """Maps raw ids to contiguous integers `1..n`, with 0 for padding/unknown.
+
+    `fit` learns the vocabulary (the distinct raw ids, sorted, so the mapping
+    does not depend on row order); `transform` maps known ids to `1..n` and
+    unknown ids to 0 (or raises, with `unknown="error"`); `inverse_transform`
+    maps codes back. The vocabulary saves to and loads from JSON. Use
+    `vocabulary_size` (n + 1) as the `input_dim` of an embedding table whose
+    row 0 is padding.
+
+    Args:
+        unknown: str. What `transform` does with ids not in the vocabulary:
+            `"zero"` maps them to 0, `"error"` raises a ValueError.
+            Defaults to `"zero"`.
+
+    Example:
+
+    ```python
+    import keras_recsys
+
+    encoder = keras_recsys.data.IdEncoder()
+    codes = encoder.fit_transform(["b", "a", "c", "a"])  # [2, 1, 3, 1]
+    encoder.transform(["c", "zzz"])  # [3, 0]
+    encoder.inverse_transform([1, 3])  # ["a", "c"]
+    encoder.vocabulary_size  # 4
+    ```
+    """
+
+    def __init__(self, unknown: str = "zero"):
+        if unknown not in ("zero", "error"):
+            raise ValueError(
+                f'`unknown` must be "zero" or "error". Received: unknown={unknown!r}'
+            )
+        self.unknown = unknown
+        self.vocabulary = None
+        self._index = None
+
+    @staticmethod
+    def _values(values, name):
+        if isinstance(values, (pd.Series, pd.Index)):
+            arr = values.to_numpy()
+        else:
+            arr = np.asarray(values)
+        if arr.ndim != 1:
+            raise ValueError(f"`{name}` must be 1-D. Received shape {arr.shape}.")
+        if pd.isna(arr).any():
+            raise ValueError(f"`{name}` holds missing (NaN/None) ids.")
+        return arr
+
+    def fit(self, values) -> "IdEncoder":
+        """Learns the vocabulary: the distinct values of `values`, sorted."""
+        arr = self._values(values, "values")
+        if arr.size == 0:
+            raise ValueError("`values` is empty: nothing to fit.")
+        uniques = pd.unique(arr)
+        try:
+            uniques = np.sort(uniques)
+        except TypeError:
+            # Mixed types cannot be ordered; sort by their string form.
+            uniques = np.asarray(sorted(uniques, key=lambda v: (str(type(v)), str(v))))
+        self._set_vocabulary(uniques)
+        return self
+
+    def _set_vocabulary(self, vocabulary):
+        self.vocabulary = np.asarray(vocabulary)
+        self._index = pd.Index(self.vocabulary)
+
+    def _check_fitted(self):
+        if self.vocabulary is None:
+            raise ValueError("This IdEncoder is not fitted yet; call `fit` first.")
+
+    @property
+    def vocabulary_size(self) -> int:
+        """Number of codes including the padding/unknown code 0 (n + 1)."""
+        self._check_fitted()
+        return int(self.vocabulary.shape[0]) + 1
+
+    def transform(self, values) -> np.ndarray:
+        """Maps ids to int64 codes: known ids to `1..n`, unknown ids to 0."""
+        self._check_fitted()
+        arr = self._values(values, "values")
+        codes = self._index.get_indexer(arr).astype("int64") + 1
+        if self.unknown == "error" and np.any(codes == 0):
+            bad = arr[codes == 0][0]
+            raise ValueError(
+                f"Id {bad!r} is not in the vocabulary ({codes.tolist().count(0)} "
+                "unknown id(s)); use unknown='zero' to map them to 0."
+            )
+        return codes
+
+    def fit_transform(self, values) -> np.ndarray:
+        """`fit` then `transform` on the same values."""
+        return self.fit(values).transform(values)
+
+    def inverse_transform(self, codes) -> np.ndarray:
+        """Maps codes `1..n` back to raw ids; code 0 raises (it has no id)."""
+        self._check_fitted()
+        arr = np.asarray(codes)
+        if arr.dtype.kind not in "iu":
+            raise ValueError(f"`codes` must be integers. Received dtype {arr.dtype}.")
+        n = self.vocabulary.shape[0]
+        if arr.size and (arr.min() < 1 or arr.max() > n):
+            bad = arr[(arr < 1) | (arr > n)].reshape(-1)[0]
+            raise ValueError(
+                f"`codes` holds {int(bad)}, outside the known codes 1..{n} "
+                "(0 is padding/unknown and has no raw id)."
+            )
+        return self.vocabulary[arr - 1]
+
+    def get_config(self) -> dict:
+        self._check_fitted()
+        vocab = self.vocabulary.tolist()
+        return {"unknown": self.unknown, "vocabulary": vocab}
+
+    def save(self, path) -> None:
+        """Writes the vocabulary to a JSON file at `path`."""
+        config = self.get_config()
+        try:
+            text = json.dumps(config)
+        except TypeError:
+            raise ValueError(
+                "The vocabulary holds values JSON cannot store; use int or str ids."
+            ) from None
+        with open(os.fspath(path), "w", encoding="utf-8") as f:
+            f.write(text)
+
+    @classmethod
+    def load(cls, path) -> "IdEncoder":
+        """Reads an encoder written by `save`."""
+        with open(os.fspath(path), encoding="utf-8") as f:
+            config = json.load(f)
+        encoder = cls(unknown=config["unknown"])
+        encoder._set_vocabulary(config["vocabulary"])
+        return encoder
+
+    def __repr__(self):
+        size = None if self.vocabulary is None else self.vocabulary.shape[0]
+        return f"IdEncoder(num_ids={size}, unknown={self.unknown!r})"

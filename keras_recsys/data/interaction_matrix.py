@@ -1,0 +1,67 @@
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from keras_recsys.data._utils import as_int_ids
+from keras_recsys.data._utils import check_frame
+from keras_recsys.data._utils import check_id_range
+from keras_recsys.data._utils import check_int
+
+
+def interaction_matrix(
+    df: pd.DataFrame,
+    num_users: int,
+    num_items: int,
+    value_col: str | None = None,
+    user_col: str = "user_id",
+    item_col: str = "item_id",
+    dtype: str = "float32",
+) -> sp.csr_matrix:
+    """A sparse user x item matrix of interactions (row u, column i).
+
+    Args:
+        df: DataFrame with integer ids, users in `[0, num_users)` and items
+            in `[0, num_items)`. Not modified.
+        num_users: int. Number of rows.
+        num_items: int. Number of columns.
+        value_col: str or None. Column holding the values (repeated pairs
+            are summed). None gives a binary matrix: 1 wherever the pair
+            occurs. Defaults to None.
+        user_col: str. User id column. Defaults to `"user_id"`.
+        item_col: str. Item id column. Defaults to `"item_id"`.
+        dtype: str. Value dtype. Defaults to `"float32"`.
+
+    Returns:
+        A `scipy.sparse.csr_matrix` (num_users, num_items) with sorted
+        indices.
+
+    Example:
+
+    ```python
+    import pandas as pd
+    import keras_recsys
+
+    df = pd.DataFrame({"user_id": [0, 0, 2], "item_id": [1, 3, 1]})
+    m = keras_recsys.data.interaction_matrix(df, num_users=3, num_items=4)
+    m.toarray()  # [[0, 1, 0, 1], [0, 0, 0, 0], [0, 1, 0, 0]]
+    ```
+    """
+    check_frame(df, (user_col, item_col, value_col), "df", (user_col, item_col))
+    num_users = check_int("num_users", num_users, minimum=1)
+    num_items = check_int("num_items", num_items, minimum=1)
+    users = as_int_ids(df[user_col].to_numpy(), f"df[{user_col!r}]")
+    items = as_int_ids(df[item_col].to_numpy(), f"df[{item_col!r}]")
+    check_id_range(users, 0, num_users, f"df[{user_col!r}]")
+    check_id_range(items, 0, num_items, f"df[{item_col!r}]")
+    if value_col is None:
+        values = np.ones(users.shape[0], dtype=dtype)
+    else:
+        values = df[value_col].to_numpy(dtype=dtype)
+        if np.isnan(values).any():
+            raise ValueError(f"Column {value_col!r} holds NaN values.")
+    m = sp.csr_matrix((values, (users, items)), shape=(num_users, num_items))
+    m.sum_duplicates()
+    if value_col is None:
+        m.data[:] = 1
+    m.sort_indices()
+    return m

@@ -1,0 +1,93 @@
+import keras
+import numpy as np
+
+from keras_recsys.data._utils import check_int
+
+
+class SequenceDataset(keras.utils.PyDataset):
+    """Batches of padded item sequences with their next-item targets.
+
+    Serves `x = {input_name: (B, max_len) int32}` and `y = (B, max_len)`
+    int32 targets (0 where padded), as `keras_recsys.data.build_sequences`
+    returns them.
+
+    Args:
+        item_sequence: int array (num_sequences, max_len), or the dict that
+            `build_sequences` returns (then `target` is taken from it).
+        target: int array (num_sequences, max_len) or (num_sequences,).
+            Defaults to None (required unless `item_sequence` is a dict).
+        batch_size: int. Sequences per batch. Defaults to 128.
+        shuffle: bool. Whether to shuffle every epoch. Defaults to True.
+        seed: int. Shuffling seed. Defaults to 0.
+        input_name: str. Name of the model input. Defaults to
+            `"item_sequence"`.
+        **kwargs: `keras.utils.PyDataset` arguments.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_recsys
+
+    seqs = np.array([[0, 1, 2], [3, 4, 5]])
+    targets = np.array([[0, 2, 3], [4, 5, 6]])
+    ds = keras_recsys.data.SequenceDataset(seqs, targets, batch_size=1)
+    x, y = ds[0]  # x["item_sequence"].shape == (1, 3)
+    ```
+    """
+
+    def __init__(
+        self,
+        item_sequence,
+        target=None,
+        batch_size: int = 128,
+        shuffle: bool = True,
+        seed: int = 0,
+        input_name: str = "item_sequence",
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if isinstance(item_sequence, dict):
+            if target is None:
+                target = item_sequence.get("target")
+            item_sequence = item_sequence["item_sequence"]
+        if target is None:
+            raise ValueError("`target` is required.")
+        seqs = np.asarray(item_sequence)
+        targets = np.asarray(target)
+        if seqs.ndim != 2 or seqs.shape[0] == 0:
+            raise ValueError(
+                "`item_sequence` must be a non-empty 2-D array (num_sequences, "
+                f"max_len). Received shape {seqs.shape}."
+            )
+        if seqs.dtype.kind not in "iu" or targets.dtype.kind not in "iu":
+            raise ValueError("`item_sequence` and `target` must hold integer ids.")
+        if targets.shape[0] != seqs.shape[0]:
+            raise ValueError(
+                f"`target` has {targets.shape[0]} rows but `item_sequence` has "
+                f"{seqs.shape[0]}."
+            )
+        self.item_sequence = seqs.astype("int32")
+        self.target = targets.astype("int32")
+        self.batch_size = check_int("batch_size", batch_size, minimum=1)
+        self.shuffle = bool(shuffle)
+        self.seed = check_int("seed", seed, minimum=0)
+        self.input_name = input_name
+        self.epoch = 0
+
+    def __len__(self):
+        return -(-self.item_sequence.shape[0] // self.batch_size)
+
+    def __getitem__(self, index):
+        if index < 0 or index >= len(self):
+            raise IndexError(f"Batch index {index} out of range [0, {len(self)}).")
+        n = self.item_sequence.shape[0]
+        if self.shuffle:
+            order = np.random.default_rng([self.seed, self.epoch]).permutation(n)
+        else:
+            order = np.arange(n)
+        rows = order[index * self.batch_size : (index + 1) * self.batch_size]
+        return {self.input_name: self.item_sequence[rows]}, self.target[rows]
+
+    def on_epoch_end(self):
+        self.epoch += 1
