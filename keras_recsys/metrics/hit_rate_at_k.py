@@ -1,0 +1,93 @@
+"""Hit rate at k: the `HitRateAtK` metric and the `hit_rate_at_k` function."""
+
+from keras_recsys.metrics import ranking_utils
+from keras_recsys.metrics.ranking_metric import RankingMetric
+from keras_recsys.utils.api_export import keras_recsys_export
+
+
+@keras_recsys_export("keras_recsys.metrics.hit_rate_at_k")
+def hit_rate_at_k(y_true, y_pred, k):
+    """Hit rate at k: whether any relevant item is in the top k.
+
+    Hit rate@k is 1 for a row with a relevant item in its top k, else 0.
+
+    Inputs follow the ranking contract of docs/concepts.md: labels > 0 are
+    relevant (graded), 0 not relevant, < 0 excluded from ranking; among equal
+    scores the lower index ranks first. A row with no relevant item gets 0
+    (the `HitRateAtK` metric gives it no weight); a row with NaN inputs gets NaN.
+
+    Args:
+        y_true: tensor `(batch, n)`. Labels.
+        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
+        k: int. The cut-off, `1 <= k <= n`.
+
+    Returns:
+        A float32 tensor `(batch,)`: one value per row.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_recsys
+
+    y_true = np.array([[0.0, 1.0, 0.0, 1.0]])
+    y_pred = np.array([[0.9, 0.8, 0.1, 0.0]])
+    keras_recsys.metrics.hit_rate_at_k(y_true, y_pred, k=2)  # [1.0]
+    ```
+    References:
+        - He et al., 2017. Neural Collaborative Filtering. WWW. (HR@10 under
+          the sampled protocol).
+    """
+    values, _ = ranking_utils.row_values(
+        ranking_utils.hit_rate, y_true, y_pred, ranking_utils.check_k(k)
+    )
+    return values
+
+
+@keras_recsys_export("keras_recsys.metrics.HitRateAtK")
+class HitRateAtK(RankingMetric):
+    """Hit rate at k: whether any relevant item is in the top k.
+
+    Hit rate@k is 1 for a row with a relevant item in its top k, else 0.
+
+    A streaming mean over rows: results over several batches equal the result
+    over all rows at once. Inputs follow the ranking contract of
+    docs/concepts.md: labels > 0 are relevant (graded), 0 not relevant, < 0
+    excluded from ranking; among equal scores the lower index ranks first on
+    every backend; rows with no relevant item carry no weight; `sample_weight`
+    is a scalar or `(batch,)`.
+
+    Args:
+        k: int. The cut-off: only the top `k` ranked items count.
+        name: str. The metric's name. Defaults to `"hit_rate_at_<k>"`.
+        dtype: the metric's dtype. Defaults to `None` (float32).
+
+    Call inputs (`update_state`):
+        y_true: tensor `(batch, n)`. Labels.
+        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
+        sample_weight: optional scalar or `(batch,)` weights of the rows.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_recsys
+
+    metric = keras_recsys.metrics.HitRateAtK(k=2)
+    metric.update_state(
+        np.array([[0.0, 1.0, 0.0, 1.0]]), np.array([[0.9, 0.8, 0.1, 0.0]])
+    )
+    metric.result()  # 1.0
+    ```
+    References:
+        - He et al., 2017. Neural Collaborative Filtering. WWW. (HR@10 under
+          the sampled protocol).
+    """
+
+    base_name = "hit_rate"
+
+    def __init__(self, k, name=None, dtype=None):
+        super().__init__(k, name=name, dtype=dtype)
+
+    def row_values(self, y_true, y_pred):
+        return ranking_utils.row_values(ranking_utils.hit_rate, y_true, y_pred, self.k)

@@ -1,0 +1,111 @@
+"""NDCG at k: the `NDCGAtK` metric and the `ndcg_at_k` function."""
+
+from keras_recsys.metrics import ranking_utils
+from keras_recsys.metrics.ranking_metric import RankingMetric
+from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_one_of
+
+
+@keras_recsys_export("keras_recsys.metrics.ndcg_at_k")
+def ndcg_at_k(y_true, y_pred, k, gain="exponential"):
+    """Normalized discounted cumulative gain at k.
+
+    NDCG@k is DCG@k divided by the ideal DCG@k of the row. DCG sums
+    `gain(label) / log2(rank + 1)` over the top k (ranks from 1), with
+    `gain(rel) = 2**rel - 1` (`"exponential"`) or `rel` (`"linear"`); the ideal
+    DCG is the DCG of the best ordering of the row's labels, cut at k.
+
+    Inputs follow the ranking contract of docs/concepts.md: labels > 0 are
+    relevant (graded), 0 not relevant, < 0 excluded from ranking; among equal
+    scores the lower index ranks first. A row with no relevant item gets 0
+    (the `NDCGAtK` metric gives it no weight); a row with NaN inputs gets NaN.
+
+    Args:
+        y_true: tensor `(batch, n)`. Labels.
+        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
+        k: int. The cut-off, `1 <= k <= n`.
+        gain: str. `"exponential"` (`2**rel - 1`) or `"linear"` (`rel`).
+            Defaults to `"exponential"`.
+
+    Returns:
+        A float32 tensor `(batch,)`: one value per row.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_recsys
+
+    y_true = np.array([[0.0, 1.0, 0.0, 1.0]])
+    y_pred = np.array([[0.9, 0.8, 0.1, 0.0]])
+    keras_recsys.metrics.ndcg_at_k(y_true, y_pred, k=2)  # [0.38685283]
+    ```
+    References:
+        - Jarvelin and Kekalainen, 2002. Cumulated Gain-Based Evaluation of IR
+          Techniques. ACM TOIS.
+    """
+    check_one_of("gain", gain, ("exponential", "linear"))
+    values, _ = ranking_utils.row_values(
+        ranking_utils.ndcg, y_true, y_pred, ranking_utils.check_k(k), gain_type=gain
+    )
+    return values
+
+
+@keras_recsys_export("keras_recsys.metrics.NDCGAtK")
+class NDCGAtK(RankingMetric):
+    """Normalized discounted cumulative gain at k.
+
+    NDCG@k is DCG@k divided by the ideal DCG@k of the row. DCG sums
+    `gain(label) / log2(rank + 1)` over the top k (ranks from 1), with
+    `gain(rel) = 2**rel - 1` (`"exponential"`) or `rel` (`"linear"`); the ideal
+    DCG is the DCG of the best ordering of the row's labels, cut at k.
+
+    A streaming mean over rows: results over several batches equal the result
+    over all rows at once. Inputs follow the ranking contract of
+    docs/concepts.md: labels > 0 are relevant (graded), 0 not relevant, < 0
+    excluded from ranking; among equal scores the lower index ranks first on
+    every backend; rows with no relevant item carry no weight; `sample_weight`
+    is a scalar or `(batch,)`.
+
+    Args:
+        k: int. The cut-off: only the top `k` ranked items count.
+        gain: str. `"exponential"` (`2**rel - 1`) or `"linear"` (`rel`).
+            Defaults to `"exponential"`.
+        name: str. The metric's name. Defaults to `"ndcg_at_<k>"`.
+        dtype: the metric's dtype. Defaults to `None` (float32).
+
+    Call inputs (`update_state`):
+        y_true: tensor `(batch, n)`. Labels.
+        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
+        sample_weight: optional scalar or `(batch,)` weights of the rows.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_recsys
+
+    metric = keras_recsys.metrics.NDCGAtK(k=2)
+    metric.update_state(
+        np.array([[0.0, 1.0, 0.0, 1.0]]), np.array([[0.9, 0.8, 0.1, 0.0]])
+    )
+    metric.result()  # 0.38685283
+    ```
+    References:
+        - Jarvelin and Kekalainen, 2002. Cumulated Gain-Based Evaluation of IR
+          Techniques. ACM TOIS.
+    """
+
+    base_name = "ndcg"
+
+    def __init__(self, k, gain="exponential", name=None, dtype=None):
+        self.gain = check_one_of("gain", gain, ("exponential", "linear"))
+        super().__init__(k, name=name, dtype=dtype)
+
+    def row_values(self, y_true, y_pred):
+        return ranking_utils.row_values(
+            ranking_utils.ndcg, y_true, y_pred, self.k, gain_type=self.gain
+        )
+
+    def get_config(self):
+        return {**super().get_config(), "gain": self.gain}
