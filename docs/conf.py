@@ -58,11 +58,25 @@ napoleon_use_param = True
 napoleon_use_rtype = False
 napoleon_custom_sections = [
     ("Call arguments", "params_style"),
+    ("Call inputs", "params_style"),
     ("Inputs", "params_style"),
     ("Outputs", "params_style"),
     "Input shape",
     "Output shape",
 ]
+# Napoleon's own section names (lower case) plus the custom ones above.
+_KNOWN_SECTIONS = {
+    "args", "arguments", "attention", "attributes", "caution", "danger",
+    "error", "example", "examples", "hint", "important", "keyword args",
+    "keyword arguments", "methods", "note", "notes", "other parameters",
+    "parameters", "receive", "receives", "return", "returns", "raise",
+    "raises", "references", "see also", "tip", "todo", "warning", "warnings",
+    "warn", "warns", "yield", "yields",
+}  # fmt: skip
+_KNOWN_SECTIONS |= {
+    (s if isinstance(s, str) else s[0]).lower() for s in napoleon_custom_sections
+}
+_HEADER = re.compile(r"^\s*([A-Z][A-Za-z ]*):\s*$")
 
 # Strict about our own objects and pages; types of other libraries (keras,
 # numpy, pandas, builtins) are named in docstrings without an inventory to
@@ -95,7 +109,7 @@ def _markdown_fences_to_rst(app, what, name, obj, options, lines):
     out = []
     in_block = False
     indent = ""
-    for line in lines:
+    for number, line in enumerate(lines):
         match = _FENCE.match(line)
         if match and not in_block:
             in_block = True
@@ -112,6 +126,19 @@ def _markdown_fences_to_rst(app, what, name, obj, options, lines):
             out.append(f"{indent}    {stripped}" if stripped.strip() else "")
         else:
             out.append(_escape_starred(line))
+            # Another section header ("Shapes:") followed by an indented
+            # block: a blank line makes it a paragraph and a block quote,
+            # which rST accepts, instead of an "unexpected indentation".
+            header = _HEADER.match(line)
+            following = lines[number + 1] if number + 1 < len(lines) else ""
+            if (
+                header
+                and header.group(1).lower() not in _KNOWN_SECTIONS
+                and following.strip()
+                and len(following) - len(following.lstrip())
+                > len(line) - len(line.lstrip())
+            ):
+                out.append("")
     lines[:] = out
 
 

@@ -37,9 +37,8 @@ PAGE_ORDER = [
     "towers_and_retrieval",
     "sequences",
     "autoencoders",
-    "examples",
 ]
-GENERATED_PAGES = ["results", "api/index"]
+GENERATED_PAGES = ["examples", "results", "api/index"]
 TOCTREE_MARKER = "<!-- toctree -->"
 
 SUBPACKAGES = [
@@ -232,7 +231,12 @@ def write_results(src):
         "benchmark's own notes.",
         "",
     ]
-    files = sorted(RESULTS.glob("*.json")) if RESULTS.exists() else []
+    # `<name>.quick.json` files are smoke runs, not results.
+    files = sorted(
+        p
+        for p in (RESULTS.glob("*.json") if RESULTS.exists() else [])
+        if not p.name.endswith(".quick.json")
+    )
     if not files:
         lines += ["No benchmark has written results yet.", ""]
     for path in files:
@@ -255,6 +259,36 @@ def write_results(src):
                 lines.append("")
     (src / "results.md").write_text("\n".join(lines))
     return [p.name for p in files]
+
+
+def write_examples(src):
+    """One section per examples/*.py, from its module docstring."""
+    import ast
+
+    lines = [
+        "# Examples",
+        "",
+        "Each script in `examples/` runs as written from the repository root and "
+        "takes `--quick` for a short run (one epoch or a small sample); CI runs "
+        "them all that way with `make examples` (`tools/run_examples.py`).",
+        "",
+    ]
+    scripts = sorted((ROOT / "examples").glob("*.py"))
+    for script in scripts:
+        doc = ast.get_docstring(ast.parse(script.read_text())) or ""
+        first, _, rest = doc.partition("\n")
+        lines += [f"## `examples/{script.name}`", "", f"**{first.strip()}**", ""]
+        if rest.strip():
+            lines += ["```text", rest.strip(), "```", ""]
+        lines += [
+            "```bash",
+            f"python examples/{script.name}           # full run",
+            f"python examples/{script.name} --quick   # seconds",
+            "```",
+            "",
+        ]
+    (src / "examples.md").write_text("\n".join(lines))
+    return [s.name for s in scripts]
 
 
 def stage():
@@ -285,9 +319,11 @@ def main(argv=None):
     pages = write_index(src)
     counts = write_api(src)
     results = write_results(src)
+    examples = write_examples(src)
     print(f"pages: {', '.join(pages)}")
     print(f"API: {sum(counts.values())} public objects ({counts})")
     print(f"results: {', '.join(results) or 'none'}")
+    print(f"examples: {', '.join(examples) or 'none'}")
     if args.stage_only:
         return 0
     out = pathlib.Path(args.out)
