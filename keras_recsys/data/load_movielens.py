@@ -71,7 +71,10 @@ def _download(variant, cache_dir, url, sha256):
 
     origin = url or (_BASE_URL + f"{variant}.zip")
     file_hash = sha256 if sha256 is not None else _SHA256[variant]
-    keras.utils.get_file(
+    if cache_dir is not None:
+        # get_file silently falls back to /tmp/.keras for a missing folder.
+        os.makedirs(cache_dir, exist_ok=True)
+    extracted = keras.utils.get_file(
         fname=variant,
         origin=origin,
         file_hash=file_hash,
@@ -79,6 +82,8 @@ def _download(variant, cache_dir, url, sha256):
         extract=True,
         cache_dir=None if cache_dir is None else os.fspath(cache_dir),
     )
+    extracted = pathlib.Path(extracted)
+    return [extracted, extracted / variant]
 
 
 def _ratings(df):
@@ -288,7 +293,7 @@ def load_movielens(
     download_error = None
     if folder is None and download:
         try:
-            _download(variant, cache_dir, url, sha256)
+            places += [p for p in _download(variant, cache_dir, url, sha256)]
         except ValueError as e:
             raise ValueError(
                 f"The downloaded {variant} archive failed its sha256 check "
