@@ -25,7 +25,7 @@ def build_autorec(
     The model is returned uncompiled. The paper's objective is the squared
     error on observed ratings only plus L2 weight decay:
 
-    ```python
+    ```
     model = keras_recsys.models.build_autorec(
         num_users, kernel_regularizer=keras.regularizers.L2(1e-3)
     )

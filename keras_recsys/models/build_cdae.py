@@ -29,7 +29,7 @@ def build_cdae(
     The model is returned uncompiled. The paper trains a logistic loss on the
     logits with L2 regularization:
 
-    ```python
+    ```
     model = keras_recsys.models.build_cdae(
         num_users, num_items,
         kernel_regularizer=keras.regularizers.L2(1e-5),

@@ -29,7 +29,7 @@ def build_mult_dae(
     of 500 rows, multinomial log-likelihood, L2 weight decay; Liang et al.'s
     code uses `lam = 0.01` on the sum of squared weights):
 
-    ```python
+    ```
     model = keras_recsys.models.build_mult_dae(
         num_items, kernel_regularizer=keras.regularizers.L2(0.01 / 500)
     )

@@ -30,7 +30,7 @@ def build_mult_vae(
 
     The model is returned uncompiled. The paper's recipe:
 
-    ```python
+    ```
     model.compile(
         optimizer=keras.optimizers.Adam(1e-3),
         loss=keras_recsys.losses.MultinomialLogLikelihood(),
