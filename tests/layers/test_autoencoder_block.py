@@ -26,16 +26,6 @@ def test_harness():
     )
 
 
-def test_harness_autorec_configuration():
-    rows = np.random.default_rng(1).integers(0, 6, (5, 9)).astype("float32")
-    run_layer_test(
-        AutoencoderBlock,
-        {"hidden_units": (7,), "activation": "sigmoid", "output_dim": 9},
-        rows,
-        expected_output_shape=(5, 9),
-    )
-
-
 def test_matches_a_numpy_forward_pass():
     rows = _rows()
     rows[2] = 0.0  # an empty row stays finite under L2 normalization

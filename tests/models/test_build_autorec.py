@@ -1,3 +1,5 @@
+import inspect
+
 import keras
 import numpy as np
 import pytest
@@ -22,7 +24,7 @@ def test_saves_and_loads_with_equal_predictions(tmp_path):
         optimizer=keras.optimizers.Adam(1e-2),
         loss=MaskedMeanSquaredError(row_reduction="sum"),
     )
-    history = model.fit(_ratings(), _ratings(), epochs=30, batch_size=5, verbose=0)
+    history = model.fit(_ratings(), _ratings(), epochs=10, batch_size=10, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
     expected = model.predict(_ratings(), verbose=0)
     assert expected.shape == (10, 30)
@@ -35,11 +37,12 @@ def test_saves_and_loads_with_equal_predictions(tmp_path):
     )
 
 
-def test_paper_architecture():
-    block = build_autorec(100).get_layer("autoencoder")
-    assert [d.units for d in block.encoder] == [500]
-    assert [d.units for d in block.decoder] == [100]
+def test_architecture():
+    block = build_autorec(9, hidden_units=4).get_layer("autoencoder")
+    assert [d.units for d in block.encoder] == [4]
+    assert [d.units for d in block.decoder] == [9]
     assert block.dropout == 0.0 and not block.l2_normalize
+    assert inspect.signature(build_autorec).parameters["hidden_units"].default == 500
 
 
 def test_invalid_arguments():
