@@ -2,12 +2,20 @@
 
 from keras_recsys.models.build_autorec import build_autorec
 from keras_recsys.models.build_cdae import build_cdae
+from keras_recsys.models.build_deepfm import build_deepfm
 from keras_recsys.models.build_mult_dae import build_mult_dae
 from keras_recsys.models.build_mult_vae import build_mult_vae
+from keras_recsys.models.build_ncf import build_ncf
+from keras_recsys.models.build_rating_model import build_rating_model
+from keras_recsys.models.build_two_tower import build_two_tower
 
 __all__ = [
     "build_autorec",
     "build_cdae",
     "build_mult_dae",
     "build_mult_vae",
+    "build_ncf",
+    "build_two_tower",
+    "build_deepfm",
+    "build_rating_model",
 ]

@@ -1,0 +1,97 @@
+import keras
+import numpy as np
+import pytest
+from _towers_saving import assert_saves_and_loads
+
+import keras_recsys
+from keras_recsys.models import build_ncf
+
+
+def _w(model, name, index=0):
+    return keras.ops.convert_to_numpy(model.get_layer(name).weights[index])
+
+
+def _reference(model, variant, users, items):
+    """NCF's forward pass written plainly in numpy, one pair at a time."""
+    out = []
+    for u, i in zip(users, items):
+        parts = []
+        if variant in ("gmf", "neumf"):
+            parts.append(
+                _w(model, "gmf_user_embedding")[u] * _w(model, "gmf_item_embedding")[i]
+            )
+        if variant in ("mlp", "neumf"):
+            x = np.concatenate(
+                [_w(model, "mlp_user_embedding")[u], _w(model, "mlp_item_embedding")[i]]
+            )
+            j = 0
+            while True:
+                try:
+                    layer = model.get_layer(f"mlp_dense_{j}")
+                except ValueError:
+                    break
+                x = np.maximum(x @ _w(model, layer.name) + _w(model, layer.name, 1), 0)
+                j += 1
+            parts.append(x)
+        h = np.concatenate(parts)
+        out.append(h @ _w(model, "prediction") + _w(model, "prediction", 1))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("variant", ["gmf", "mlp", "neumf"])
+def test_matches_numpy_and_saves(variant, tmp_path):
+    model = build_ncf(12, 9, variant=variant, embedding_dim=4, mlp_units=(6, 3))
+    users = np.array([0, 11, 5, 3], dtype="int32")
+    items = np.array([8, 0, 4, 4], dtype="int32")
+    inputs = {"user_id": users, "item_id": items}
+    out = model.predict(inputs, verbose=0)
+    assert out.shape == (4, 1)
+    np.testing.assert_allclose(
+        out, _reference(model, variant, users, items), rtol=1e-5, atol=1e-6
+    )
+    assert_saves_and_loads(model, inputs, tmp_path)
+
+
+def test_learns_a_planted_preference():
+    model = build_ncf(6, 6, variant="neumf", embedding_dim=4, mlp_units=(8, 4))
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.05),
+        loss=keras.losses.BinaryCrossentropy(from_logits=True),
+    )
+    users = np.repeat(np.arange(6), 6).astype("int32")
+    items = np.tile(np.arange(6), 6).astype("int32")
+    labels = (users % 2 == items % 2).astype("float32")
+    model.fit(
+        {"user_id": users, "item_id": items},
+        labels,
+        epochs=60,
+        batch_size=36,
+        verbose=0,
+    )
+    logits = model.predict({"user_id": users, "item_id": items}, verbose=0)[:, 0]
+    assert ((logits > 0) == (labels > 0)).mean() == 1.0
+
+
+def test_bad_ids_raise_in_eager_calls():
+    model = build_ncf(5, 7, variant="gmf", embedding_dim=2)
+    with pytest.raises(ValueError, match="gmf_item_embedding.*id 7"):
+        model({"user_id": np.array([0]), "item_id": np.array([7])})
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"variant": "deep"}, ValueError, "variant"),
+        ({"embedding_dim": 0}, ValueError, "embedding_dim"),
+        ({"mlp_units": ()}, ValueError, "mlp_units"),
+        ({"num_users": 0}, ValueError, "num_users"),
+    ],
+)
+def test_invalid_arguments(kwargs, error, match):
+    args = {"num_users": 3, "num_items": 3, **kwargs}
+    with pytest.raises(error, match=match):
+        build_ncf(**args)
+
+
+def test_public_path():
+    assert keras_recsys.models.build_ncf is build_ncf

@@ -1,0 +1,86 @@
+import keras
+import numpy as np
+import pytest
+from _towers_saving import assert_saves_and_loads
+
+import keras_recsys
+from keras_recsys.models import build_two_tower
+
+USER = {
+    "user_id": {"type": "id", "vocabulary_size": 20, "embedding_dim": 6},
+    "age": {"type": "numeric", "dim": 1},
+}
+ITEM = {
+    "item_id": {"type": "id", "vocabulary_size": 15, "embedding_dim": 6},
+    "genres": {"type": "id_list", "vocabulary_size": 5, "embedding_dim": 3},
+}
+
+
+def _batch(n=8, seed=0):
+    rng = np.random.default_rng(seed)
+    return {
+        "user_id": rng.integers(0, 20, n).astype("int32"),
+        "age": rng.random((n, 1)).astype("float32"),
+        "item_id": rng.integers(0, 15, n).astype("int32"),
+        "genres": rng.integers(0, 5, (n, 3)).astype("int32"),
+    }
+
+
+def test_scores_are_user_item_dot_products_and_save(tmp_path):
+    retrieval, user_model, item_model = build_two_tower(USER, ITEM, units=(8, 4))
+    batch = _batch()
+    scores = retrieval.predict(batch, verbose=0)
+    users = user_model.predict({k: batch[k] for k in USER}, verbose=0)
+    items = item_model.predict({k: batch[k] for k in ITEM}, verbose=0)
+    assert scores.shape == (8, 8)
+    np.testing.assert_allclose(np.linalg.norm(users, axis=1), 1.0, atol=1e-5)
+    expected = np.array([[users[i] @ items[j] for j in range(8)] for i in range(8)])
+    np.testing.assert_allclose(scores, expected, atol=1e-5)
+    assert_saves_and_loads(retrieval, batch, tmp_path)
+    assert_saves_and_loads(user_model, {k: batch[k] for k in USER}, tmp_path)
+    assert_saves_and_loads(item_model, {k: batch[k] for k in ITEM}, tmp_path)
+
+
+def test_fit_with_in_batch_softmax_and_index():
+    retrieval, user_model, item_model = build_two_tower(USER, ITEM, units=(8, 4))
+    retrieval.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss=keras_recsys.losses.InBatchSoftmaxLoss(temperature=0.1),
+    )
+    data = _batch(64, seed=1)
+    # Each user likes the item with the same id modulo 15: learnable.
+    data["item_id"] = (data["user_id"] % 15).astype("int32")
+    loss = keras_recsys.losses.InBatchSoftmaxLoss(temperature=0.1)
+    before = float(
+        keras.ops.convert_to_numpy(
+            loss(data["item_id"], retrieval.predict(data, batch_size=64, verbose=0))
+        )
+    )
+    tiled = {k: np.concatenate([v] * 15) for k, v in data.items()}
+    retrieval.fit(tiled, tiled["item_id"], batch_size=64, epochs=1, verbose=0)
+    after = float(
+        keras.ops.convert_to_numpy(
+            loss(data["item_id"], retrieval.predict(data, batch_size=64, verbose=0))
+        )
+    )
+    assert after < before
+    catalog = {
+        "item_id": np.arange(15, dtype="int32"),
+        "genres": np.zeros((15, 3), "int32"),
+    }
+    index = keras_recsys.layers.TopKRetrieval.from_model(item_model, catalog, k=3)
+    assert index.num_candidates == 15
+
+
+def test_shared_and_missing_feature_names():
+    with pytest.raises(ValueError, match=r"Both have \['user_id'\]"):
+        build_two_tower(USER, {"user_id": USER["user_id"]})
+    retrieval, _, _ = build_two_tower(USER, ITEM, units=(4,))
+    batch = _batch()
+    del batch["genres"]
+    with pytest.raises(ValueError, match="genres"):
+        retrieval.predict(batch, verbose=0)
+
+
+def test_public_path():
+    assert keras_recsys.models.build_two_tower is build_two_tower
