@@ -1,8 +1,7 @@
 """Shows a two-tower model trained on MovieLens-100K and exported as a retrieval index.
 
-1. A user tower (user id, age, occupation) and an item tower (item id,
-   genres), both `keras_recsys.layers.EmbeddingTower`, are trained together
-   with `keras_recsys.layers.InBatchSimilarity` and
+1. `keras_recsys.models.build_two_tower`: a user tower (user id, age,
+   occupation) and an item tower (item id, genres), trained together with
    `keras_recsys.losses.InBatchSoftmaxLoss` (in-batch negatives, logQ
    correction, accidental hits removed).
 2. The item tower embeds the whole catalog into a
@@ -130,27 +129,9 @@ def main(argv=None):
     )
 
     # 1. Two towers trained with in-batch negatives.
-    user_tower = keras_recsys.layers.EmbeddingTower(
-        specs["user"], units=(64, 32), l2_normalize=True, name="user_tower"
+    trainer, user_model, item_model = keras_recsys.models.build_two_tower(
+        specs["user"], specs["item"], units=(64, 32), l2_normalize=True
     )
-    item_tower = keras_recsys.layers.EmbeddingTower(
-        specs["item"], units=(64, 32), l2_normalize=True, name="item_tower"
-    )
-    user_inputs = {
-        "user_id": keras.Input((), dtype="int32", name="user_id"),
-        "age": keras.Input((1,), name="age"),
-        "occupation": keras.Input((), dtype="int32", name="occupation"),
-    }
-    item_inputs = {
-        "item_id": keras.Input((), dtype="int32", name="item_id"),
-        "genres": keras.Input(
-            (item_features["genres"].shape[1],), dtype="int32", name="genres"
-        ),
-    }
-    similarity = keras_recsys.layers.InBatchSimilarity()(
-        [user_tower(user_inputs), item_tower(item_inputs)]
-    )
-    trainer = keras.Model({**user_inputs, **item_inputs}, similarity)
     counts = np.bincount(train["item_id"], minlength=num_items)
     trainer.compile(
         optimizer=keras.optimizers.Adam(3e-3),
@@ -165,7 +146,6 @@ def main(argv=None):
     trainer.fit(x, y, batch_size=512, epochs=epochs, shuffle=True, verbose=2)
 
     # 2. The catalog in a top-k index built by the item tower.
-    item_model = keras.Model(item_inputs, item_tower(item_inputs))
     real_items = np.arange(1, num_items)  # id 0 is padding
     index = keras_recsys.layers.TopKRetrieval.from_model(
         item_model, take(item_features, real_items), ids=real_items, k=K
@@ -179,8 +159,13 @@ def main(argv=None):
     exclude = np.full((num_users, width), -1, "int32")
     for user, items in enumerate(seen):
         exclude[user, : len(items)] = items
+    user_inputs = {
+        "user_id": keras.Input((), dtype="int32", name="user_id"),
+        "age": keras.Input((1,), name="age"),
+        "occupation": keras.Input((), dtype="int32", name="occupation"),
+    }
     exclude_input = keras.Input((width,), dtype="int32", name="exclude_ids")
-    scores, ids = index(user_tower(user_inputs), exclude_ids=exclude_input)
+    scores, ids = index(user_model(user_inputs), exclude_ids=exclude_input)
     retrieval = keras.Model(
         {**user_inputs, "exclude_ids": exclude_input}, {"scores": scores, "ids": ids}
     )
@@ -194,9 +179,7 @@ def main(argv=None):
     print(f"exported the retrieval model ({path.name}) and loaded it in safe mode")
 
     # The index must agree with a brute-force ranking of the same embeddings.
-    user_vectors = keras.Model(user_inputs, user_tower(user_inputs)).predict(
-        take(user_features, test_users), verbose=0
-    )
+    user_vectors = user_model.predict(take(user_features, test_users), verbose=0)
     item_vectors = item_model.predict(take(item_features, real_items), verbose=0)
     brute = user_vectors @ item_vectors.T
     for row, user in enumerate(test_users):
