@@ -6,14 +6,17 @@ Each top-N model is evaluated by `keras_recsys.evaluation.evaluate_topk` on
 the full catalog with the user's training items excluded (NDCG@10,
 Recall@10), beside the most-popular baseline:
 
-- pairwise scorers: NCF in its three variants (`build_ncf`: GMF, MLP, NeuMF),
-  trained with log loss on sampled negatives;
+- pairwise scorers: NCF in its three variants (`build_ncf`: GMF, MLP, NeuMF)
+  and `build_deepfm` over the user and item fields, trained with log loss on
+  sampled negatives;
+- `build_two_tower`, trained with in-batch negatives, scoring the catalog by
+  the dot products of its user and item embeddings;
 - next-item models: `build_sasrec`, `build_gru4rec`, `build_caser`, trained
   with a softmax over the catalog at every position;
 - autoencoders over the user's row: `build_mult_vae` (with
   `keras_recsys.callbacks.KLAnnealing`), `build_mult_dae`, `build_cdae`;
-- `build_autorec` (I-AutoRec) predicts explicit ratings, so it is scored by
-  RMSE on the held-out ratings instead.
+- `build_autorec` (I-AutoRec) and `build_rating_model` predict explicit
+  ratings, so they are scored by RMSE on the held-out ratings instead.
 
 Without MovieLens use `--dataset synthetic` (AutoRec then sees all-1 ratings).
 
@@ -84,15 +87,9 @@ def popularity(data, epochs):
     return evaluate(data, scorer, data["eval_users"])
 
 
-def ncf(variant):
+def pointwise(builder):
     def run(data, epochs):
-        model = keras_recsys.models.build_ncf(
-            data["num_users"],
-            data["num_items"],
-            variant=variant,
-            embedding_dim=32,
-            mlp_units=(64, 32),
-        )
+        model = builder(data["num_users"], data["num_items"])
         model.compile(
             optimizer=keras.optimizers.Adam(2e-3),
             loss=keras.losses.BinaryCrossentropy(from_logits=True),
@@ -119,6 +116,78 @@ def ncf(variant):
         return evaluate(data, scorer, data["eval_users"])
 
     return run
+
+
+def ncf(variant):
+    return pointwise(
+        lambda num_users, num_items: keras_recsys.models.build_ncf(
+            num_users, num_items, variant=variant, embedding_dim=32, mlp_units=(64, 32)
+        )
+    )
+
+
+def deepfm(num_users, num_items):
+    return keras_recsys.models.build_deepfm(
+        {"user_id": num_users, "item_id": num_items}, embedding_dim=16
+    )
+
+
+def two_tower(data, epochs):
+    num_users, num_items = data["num_users"], data["num_items"]
+    retrieval, user_model, item_model = keras_recsys.models.build_two_tower(
+        {"user_id": {"type": "id", "vocabulary_size": num_users, "embedding_dim": 32}},
+        {"item_id": {"type": "id", "vocabulary_size": num_items, "embedding_dim": 32}},
+        units=(64, 32),
+    )
+    retrieval.compile(
+        optimizer=keras.optimizers.Adam(3e-3),
+        loss=keras_recsys.losses.InBatchSoftmaxLoss(temperature=0.05),
+    )
+    users = data["train"]["user_id"].to_numpy()
+    items = data["train"]["item_id"].to_numpy()
+    retrieval.fit(
+        {"user_id": users, "item_id": items},
+        items,  # candidate ids, to remove accidental hits
+        batch_size=512,
+        epochs=epochs,
+        shuffle=True,
+        verbose=0,
+    )
+    item_vectors = item_model.predict({"item_id": np.arange(num_items)}, verbose=0)
+
+    def scorer(user_ids):  # full catalog: column j scores item j
+        return user_model.predict({"user_id": user_ids}, verbose=0) @ item_vectors.T
+
+    return evaluate(data, scorer, data["eval_users"])
+
+
+def rating_model(data, epochs):
+    num_users, num_items = data["num_users"], data["num_items"]
+    train, test = data["train"], data["test"]
+    model = keras_recsys.models.build_rating_model(
+        {"user_id": {"type": "id", "vocabulary_size": num_users, "embedding_dim": 32}},
+        {"item_id": {"type": "id", "vocabulary_size": num_items, "embedding_dim": 32}},
+        global_mean=float(train["rating"].mean()),
+    )
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    model.fit(
+        {
+            "user_id": train["user_id"].to_numpy(),
+            "item_id": train["item_id"].to_numpy(),
+        },
+        train["rating"].to_numpy("float32"),
+        batch_size=512,
+        epochs=epochs,
+        shuffle=True,
+        verbose=0,
+    )
+    guess = model.predict(
+        {"user_id": test["user_id"].to_numpy(), "item_id": test["item_id"].to_numpy()},
+        batch_size=4096,
+        verbose=0,
+    ).ravel()
+    guess = np.clip(guess, 1, 5)
+    return {"rmse": float(np.sqrt(np.mean((guess - test["rating"].to_numpy()) ** 2)))}
 
 
 def sequential(builder, **kwargs):
@@ -222,6 +291,8 @@ RUNS = {
     "build_ncf (gmf)": ("build_ncf", ncf("gmf")),
     "build_ncf (mlp)": ("build_ncf", ncf("mlp")),
     "build_ncf (neumf)": ("build_ncf", ncf("neumf")),
+    "build_deepfm": ("build_deepfm", pointwise(deepfm)),
+    "build_two_tower": ("build_two_tower", two_tower),
     "build_sasrec": (
         "build_sasrec",
         sequential(keras_recsys.models.build_sasrec, num_blocks=1),
@@ -232,13 +303,16 @@ RUNS = {
     "build_mult_dae": ("build_mult_dae", autoencoder("mult_dae")),
     "build_cdae": ("build_cdae", autoencoder("cdae")),
     "build_autorec": ("build_autorec", autorec),
+    "build_rating_model": ("build_rating_model", rating_model),
 }
-EPOCHS = {"ncf": 4, "seq": 10, "ae": 40, "autorec": 20}
+EPOCHS = {"pointwise": 4, "seq": 10, "ae": 40, "autorec": 20, "rating": 10}
 
 
 def default_epochs(name):
-    if "ncf" in name:
-        return EPOCHS["ncf"]
+    if "ncf" in name or name in ("build_deepfm", "build_two_tower"):
+        return EPOCHS["pointwise"] if name != "build_two_tower" else 15
+    if name == "build_rating_model":
+        return EPOCHS["rating"]
     if name in ("build_sasrec", "build_gru4rec", "build_caser"):
         return EPOCHS["seq"]
     if name == "build_autorec":
