@@ -97,14 +97,20 @@ def draw(rng, size, num_items, first_item, probs, cdf=None):
 _BITSET_MAX_BITS = 2**25
 
 
-class _Membership:
-    """Tests whether keys `user * num_items + item` are positives."""
+class Membership:
+    """Tests whether keys `user * num_items + item` are positives.
 
-    def __init__(self, keys, num_users, num_items):
+    Builds a bitset of the users x items table when it is small (and, with
+    `num_queries`, when building it costs less than the queries it speeds
+    up); otherwise binary-searches the sorted keys.
+    """
+
+    def __init__(self, keys, num_users, num_items, num_queries=None):
         self.keys = keys
         self.bits = None
         size = num_users * num_items
-        if 0 < size <= _BITSET_MAX_BITS:
+        worth_it = num_queries is None or size <= 64 * num_queries
+        if 0 < size <= _BITSET_MAX_BITS and worth_it:
             flags = np.zeros(size, dtype=bool)
             flags[keys[keys < size]] = True
             self.bits = np.packbits(flags, bitorder="little")
@@ -140,7 +146,17 @@ def _repeats(block):
     return dup
 
 
-def sample(rng, users, keys, num_items, num_negatives, first_item, probs, distinct):
+def sample(
+    rng,
+    users,
+    keys,
+    num_items,
+    num_negatives,
+    first_item,
+    probs,
+    distinct,
+    member=None,
+):
     """Draws (len(users), num_negatives) items not in `keys` for each user.
 
     Candidates are drawn for every slot at once; slots that hit a positive
@@ -151,8 +167,10 @@ def sample(rng, users, keys, num_items, num_negatives, first_item, probs, distin
     cdf = None if probs is None else np.cumsum(probs)
     if cdf is not None:
         cdf[-1] = 1.0
-    num_users = int(max(users.max(), keys[-1] // num_items if keys.size else 0)) + 1
-    member = _Membership(keys, num_users, num_items)
+    if member is None:
+        last_user = keys[-1] // num_items if keys.size else 0
+        num_users = int(max(users.max(), last_user)) + 1
+        member = Membership(keys, num_users, num_items, n * num_negatives)
     out = draw(rng, (n, num_negatives), num_items, first_item, probs, cdf)
     base = users[:, None] * num_items
 

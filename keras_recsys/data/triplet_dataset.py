@@ -130,6 +130,9 @@ class TripletDataset(keras.utils.PyDataset):
             self.num_negatives,
             True,
         )
+        last_user = int(max(self.user_ids.max(), keys[-1] // self.num_items))
+        # Built once: every batch tests its negatives against it.
+        self._member = _sampling.Membership(keys, last_user + 1, self.num_items)
         self.epoch = 0
 
     def __len__(self):
@@ -157,6 +160,7 @@ class TripletDataset(keras.utils.PyDataset):
             self.first_item,
             self._probs,
             True,
+            member=self._member,
         )
         items = np.concatenate([self.item_ids[rows][:, None], negatives], axis=1)
         labels = np.zeros(items.shape, dtype="float32")

@@ -38,7 +38,7 @@ def test_fit():
     inputs = keras.Input(shape=(6,), dtype="int32", name="item_sequence")
     h = keras_recsys.layers.IdEmbedding(31, 8, mask_zero=True)(inputs)
     logits = keras.layers.Dense(31)(h)
-    model = keras.Model(inputs, logits)
+    model = keras.Model({"item_sequence": inputs}, logits)
     model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     history = model.fit(ds, epochs=2, verbose=0)
     assert np.isfinite(history.history["loss"]).all()
