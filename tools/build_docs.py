@@ -20,6 +20,7 @@ import inspect
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -219,6 +220,44 @@ def _render(value, level):
     return out
 
 
+METRIC = re.compile(
+    r"^(hr|hit_rate|ndcg|recall|precision|f1|map|mrr|rmse|mae|auc)(@\d+)?$", re.I
+)
+SKIP = {"history", "config", "per_epoch", "epochs"}
+
+
+def metric_rows(value, prefix=""):
+    """Rows (name, {metric: number}) of every dict holding metric keys."""
+    rows = []
+    if not isinstance(value, dict):
+        return rows
+    metrics = {
+        k: v
+        for k, v in value.items()
+        if METRIC.match(str(k)) and isinstance(v, (int, float))
+    }
+    if metrics:
+        rows.append((prefix or "-", metrics))
+    for key, sub in value.items():
+        if isinstance(sub, dict) and str(key) not in SKIP:
+            rows += metric_rows(sub, f"{prefix} / {key}" if prefix else str(key))
+    return rows
+
+
+def metric_table(rows, label):
+    columns = []
+    for _, metrics in rows:
+        columns += [m for m in metrics if m not in columns]
+    out = [
+        f"| {label} | " + " | ".join(columns) + " |",
+        "|" + " --- |" * (len(columns) + 1),
+    ]
+    for name, metrics in rows:
+        cells = [_cell(metrics[c]) if c in metrics else "" for c in columns]
+        out.append(f"| {_cell(name)} | " + " | ".join(cells) + " |")
+    return out + [""]
+
+
 def write_results(src):
     lines = [
         "# Results",
@@ -247,16 +286,25 @@ def write_results(src):
             data = json.loads(path.read_text())
         except json.JSONDecodeError as error:
             raise SystemExit(f"{path} is not valid JSON: {error}") from None
-        lines += ["### Ours", ""]
-        lines += _render(data, 4)
-        figures = PAPER_FIGURES.get(name, [])
-        if figures:
-            lines += ["### Published figures", ""]
-            for paper, protocol, values in figures:
-                lines += [f"**{paper}.** Protocol: {protocol}.", ""]
+        data = data if isinstance(data, dict) else {"results": data}
+        paper = data.get("paper") or data.get("paper_figures")
+        ours = {k: v for k, v in data.items() if k not in ("paper", "paper_figures")}
+        ours_rows = metric_rows(ours.get("results", ours))
+        if ours_rows:
+            lines += ["### Ours", ""] + metric_table(ours_rows, "model")
+        lines += ["### The paper's figures", ""]
+        paper_rows = metric_rows(paper) if isinstance(paper, dict) else []
+        if paper_rows:
+            lines += ["As recorded by the benchmark:", ""]
+            lines += metric_table(paper_rows, "paper")
+        else:
+            for source, protocol, values in PAPER_FIGURES.get(name, []):
+                lines += [f"**{source}.** Protocol: {protocol}.", ""]
                 lines += ["| metric | paper |", "| --- | --- |"]
                 lines += [f"| {k} | {_cell(v)} |" for k, v in values.items()]
                 lines.append("")
+        lines += ["### Setup and full record", ""]
+        lines += _render(ours, 4)
     (src / "results.md").write_text("\n".join(lines))
     return [p.name for p in files]
 
