@@ -1,0 +1,75 @@
+"""Plain numpy references and padding layouts for the sequence-encoder tests."""
+
+import keras
+import numpy as np
+
+from keras_recsys.layers import IdEmbedding
+
+
+def to_np(x):
+    return keras.ops.convert_to_numpy(x)
+
+
+def layouts(items, lengths=(5, 8)):
+    """The same items padded with 0 on the left, the right and both sides."""
+    items = list(items)
+    out = []
+    for length in lengths:
+        pad = length - len(items)
+        out.append(("left", length, [0] * pad + items))
+        out.append(("right", length, items + [0] * pad))
+        out.append(("both", length, [0] * (pad // 2) + items + [0] * (pad - pad // 2)))
+    return out
+
+
+def encode_layouts(encoder, items, lengths=(5, 8), num_ids=10, dim=4):
+    """Runs `encoder` on every layout; returns {(side, length): (ids, output)}."""
+    embedding = IdEmbedding(num_ids, dim, mask_zero=True)
+    results = {}
+    for side, length, ids in layouts(items, lengths):
+        ids = np.array([ids], dtype="int32")
+        results[(side, length)] = (ids[0], to_np(encoder(embedding(ids)))[0])
+    return results
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def layer_norm(x, gamma, beta, eps):
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * gamma + beta
+
+
+def gru_numpy(x, kernel, recurrent_kernel, bias):
+    """Keras's GRU (reset_after=True) over the real rows of `x`, one by one."""
+    units = recurrent_kernel.shape[0]
+    h = np.zeros(units)
+    states = []
+    for row in x:
+        mx = row @ kernel + bias[0]
+        mh = h @ recurrent_kernel + bias[1]
+        z = sigmoid(mx[:units] + mh[:units])
+        r = sigmoid(mx[units : 2 * units] + mh[units : 2 * units])
+        candidate = np.tanh(mx[2 * units :] + r * mh[2 * units :])
+        h = z * h + (1 - z) * candidate
+        states.append(h)
+    return np.array(states)
+
+
+def lstm_numpy(x, kernel, recurrent_kernel, bias):
+    """Keras's LSTM over the rows of `x`, one by one."""
+    units = recurrent_kernel.shape[0]
+    h, c = np.zeros(units), np.zeros(units)
+    states = []
+    for row in x:
+        z = row @ kernel + h @ recurrent_kernel + bias
+        i = sigmoid(z[:units])
+        f = sigmoid(z[units : 2 * units])
+        g = np.tanh(z[2 * units : 3 * units])
+        o = sigmoid(z[3 * units :])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        states.append(h)
+    return np.array(states)

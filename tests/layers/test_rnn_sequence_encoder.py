@@ -1,0 +1,98 @@
+import numpy as np
+import pytest
+from _sequence_reference import encode_layouts
+from _sequence_reference import gru_numpy
+from _sequence_reference import lstm_numpy
+from _sequence_reference import to_np
+
+import keras_recsys
+from keras_recsys.layers import IdEmbedding
+from keras_recsys.layers import RNNSequenceEncoder
+from keras_recsys.utils.testing import run_layer_test
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_harness(cell):
+    x = np.random.normal(size=(3, 4, 5)).astype("float32")
+    run_layer_test(
+        RNNSequenceEncoder,
+        {"units": 6, "cell": cell, "num_layers": 2, "dropout": 0.1},
+        x,
+        expected_output_shape=(3, 6),
+    )
+
+
+def test_harness_return_sequences():
+    x = np.random.normal(size=(3, 4, 5)).astype("float32")
+    run_layer_test(
+        RNNSequenceEncoder,
+        {"units": 6, "return_sequences": True},
+        x,
+        expected_output_shape=(3, 4, 6),
+    )
+
+
+@pytest.mark.parametrize("cell, reference", [("gru", gru_numpy), ("lstm", lstm_numpy)])
+def test_against_numpy_recurrence(cell, reference):
+    embedding = IdEmbedding(10, 4, mask_zero=True)
+    encoder = RNNSequenceEncoder(3, cell=cell, return_sequences=True)
+    ids = np.array([[0, 0, 3, 7, 2], [5, 1, 9, 0, 0]])
+    vectors = embedding(ids)
+    out = to_np(encoder(vectors))
+    cell_layer = encoder.recurrent_layers[0].cell
+    weights = [to_np(w) for w in (cell_layer.kernel, cell_layer.recurrent_kernel)]
+    bias = to_np(cell_layer.bias)
+    table = to_np(embedding.embeddings)
+    for row, id_row in zip(out, ids):
+        real = id_row != 0
+        expected = reference(table[id_row[real]], *weights, bias)
+        np.testing.assert_allclose(row[real], expected, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(row[~real], 0.0)
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+@pytest.mark.parametrize("return_sequences", [True, False])
+def test_outputs_do_not_depend_on_padding(cell, return_sequences):
+    encoder = RNNSequenceEncoder(
+        3, cell=cell, num_layers=2, return_sequences=return_sequences
+    )
+    results = encode_layouts(encoder, [3, 7, 2], lengths=(4, 7))
+    reference = None
+    for ids, out in results.values():
+        got = out[ids != 0] if return_sequences else out
+        if reference is None:
+            reference = got
+        np.testing.assert_allclose(got, reference, rtol=1e-5, atol=1e-6)
+
+
+def test_length_one_sequences():
+    encoder = RNNSequenceEncoder(3)
+    results = encode_layouts(encoder, [4], lengths=(1, 3))
+    outs = [out for _, out in results.values()]
+    for out in outs:
+        np.testing.assert_allclose(out, outs[0], rtol=1e-5, atol=1e-6)
+        assert np.abs(out).sum() > 0
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"units": 0}, ValueError),
+        ({"units": 3, "cell": "rnn"}, ValueError),
+        ({"units": 3, "num_layers": 0}, ValueError),
+        ({"units": 3, "dropout": 1.0}, ValueError),
+        ({"units": 3, "return_sequences": "yes"}, TypeError),
+    ],
+)
+def test_invalid_arguments(kwargs, error):
+    with pytest.raises(error, match="units|cell|num_layers|dropout|return_sequences"):
+        RNNSequenceEncoder(**kwargs)
+
+
+def test_rejects_inputs_that_are_not_sequences():
+    with pytest.raises(ValueError, match="batch, steps, dim"):
+        RNNSequenceEncoder(3)(np.zeros((2, 4), "float32"))
+
+
+def test_public_path():
+    assert keras_recsys.layers.RNNSequenceEncoder is RNNSequenceEncoder
