@@ -177,3 +177,21 @@ def sorted_unique(values):
     if s.size == 0:
         return s
     return s[np.r_[True, s[1:] != s[:-1]]]
+
+
+def epoch_order(dataset, n):
+    """The row order of `dataset`'s current epoch, computed once per epoch.
+
+    A permutation seeded by `(dataset.seed, dataset.epoch)` when
+    `dataset.shuffle`, else `arange(n)`; cached on the dataset so that each
+    batch does not redo it.
+    """
+    cached = getattr(dataset, "_order_cache", None)
+    if cached is not None and cached[0] == dataset.epoch:
+        return cached[1]
+    if dataset.shuffle:
+        order = np.random.default_rng([dataset.seed, dataset.epoch]).permutation(n)
+    else:
+        order = np.arange(n)
+    dataset._order_cache = (dataset.epoch, order)
+    return order

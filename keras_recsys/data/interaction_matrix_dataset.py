@@ -1,8 +1,8 @@
 import keras
-import numpy as np
 import scipy.sparse as sp
 
 from keras_recsys.data._utils import check_int
+from keras_recsys.data._utils import epoch_order
 
 
 class InteractionMatrixDataset(keras.utils.PyDataset):
@@ -81,10 +81,7 @@ class InteractionMatrixDataset(keras.utils.PyDataset):
         if index < 0 or index >= len(self):
             raise IndexError(f"Batch index {index} out of range [0, {len(self)}).")
         n = self.matrix.shape[0]
-        if self.shuffle:
-            order = np.random.default_rng([self.seed, self.epoch]).permutation(n)
-        else:
-            order = np.arange(n)
+        order = epoch_order(self, n)
         rows = order[index * self.batch_size : (index + 1) * self.batch_size]
         x = self.matrix[rows].toarray()
         y = x if self.target is None else self.target[rows].toarray()

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 
 from keras_recsys.data._utils import check_int
+from keras_recsys.data._utils import epoch_order
 
 
 class SequenceDataset(keras.utils.PyDataset):
@@ -82,10 +83,7 @@ class SequenceDataset(keras.utils.PyDataset):
         if index < 0 or index >= len(self):
             raise IndexError(f"Batch index {index} out of range [0, {len(self)}).")
         n = self.item_sequence.shape[0]
-        if self.shuffle:
-            order = np.random.default_rng([self.seed, self.epoch]).permutation(n)
-        else:
-            order = np.arange(n)
+        order = epoch_order(self, n)
         rows = order[index * self.batch_size : (index + 1) * self.batch_size]
         return {self.input_name: self.item_sequence[rows]}, self.target[rows]
 

@@ -5,6 +5,7 @@ from keras_recsys.data import _sampling
 from keras_recsys.data._utils import as_int_ids
 from keras_recsys.data._utils import check_id_range
 from keras_recsys.data._utils import check_int
+from keras_recsys.data._utils import epoch_order
 from keras_recsys.data._utils import sorted_unique
 
 
@@ -138,17 +139,11 @@ class TripletDataset(keras.utils.PyDataset):
     def __len__(self):
         return -(-self.user_ids.size // self.batch_size)
 
-    def _order(self):
-        if not self.shuffle:
-            return np.arange(self.user_ids.size)
-        return np.random.default_rng([self.seed, self.epoch]).permutation(
-            self.user_ids.size
-        )
-
     def __getitem__(self, index):
         if index < 0 or index >= len(self):
             raise IndexError(f"Batch index {index} out of range [0, {len(self)}).")
-        rows = self._order()[index * self.batch_size : (index + 1) * self.batch_size]
+        order = epoch_order(self, self.user_ids.size)
+        rows = order[index * self.batch_size : (index + 1) * self.batch_size]
         users = self.user_ids[rows]
         rng = np.random.default_rng([self.seed, self.epoch, index, 1])
         negatives = _sampling.sample(
