@@ -1,12 +1,15 @@
 """keras_recsys.models: public models."""
 
 from keras_recsys.models.build_autorec import build_autorec
+from keras_recsys.models.build_caser import build_caser
 from keras_recsys.models.build_cdae import build_cdae
 from keras_recsys.models.build_deepfm import build_deepfm
+from keras_recsys.models.build_gru4rec import build_gru4rec
 from keras_recsys.models.build_mult_dae import build_mult_dae
 from keras_recsys.models.build_mult_vae import build_mult_vae
 from keras_recsys.models.build_ncf import build_ncf
 from keras_recsys.models.build_rating_model import build_rating_model
+from keras_recsys.models.build_sasrec import build_sasrec
 from keras_recsys.models.build_two_tower import build_two_tower
 
 __all__ = [
@@ -18,4 +21,7 @@ __all__ = [
     "build_two_tower",
     "build_deepfm",
     "build_rating_model",
+    "build_caser",
+    "build_gru4rec",
+    "build_sasrec",
 ]

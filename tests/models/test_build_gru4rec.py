@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+from _next_item_checks import MAX_LEN
+from _next_item_checks import NUM_ITEMS
+from _next_item_checks import check_candidates_score_like_the_catalog
+from _next_item_checks import check_learns_a_deterministic_successor
+from _next_item_checks import check_output_layout
+from _next_item_checks import check_save_and_load
+from _next_item_checks import check_training_model_shares_weights
+
+import keras_recsys
+from keras_recsys.models import build_gru4rec
+
+
+def test_output_layout_and_padding_invariance():
+    check_output_layout(build_gru4rec)
+
+
+def test_saves_and_loads_in_safe_mode():
+    check_save_and_load(build_gru4rec)
+    check_save_and_load(build_gru4rec, num_candidates=3)
+
+
+def test_training_model_shares_weights():
+    check_training_model_shares_weights(build_gru4rec)
+
+
+def test_candidates_score_like_the_catalog():
+    check_candidates_score_like_the_catalog(build_gru4rec)
+
+
+def test_learns_a_deterministic_successor():
+    check_learns_a_deterministic_successor(build_gru4rec, **{"cell": "lstm"})
+
+
+def test_eager_call_rejects_unknown_items():
+    model = build_gru4rec(NUM_ITEMS, MAX_LEN, embedding_dim=4)
+    with pytest.raises(ValueError, match="out of range"):
+        model(np.array([[0, 0, 0, 0, 1, NUM_ITEMS + 1]]))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"num_items": 0, "max_len": 4}, ValueError),
+        ({"num_items": 5, "max_len": 0}, ValueError),
+        ({"num_items": 5, "max_len": 4, "embedding_dim": 0}, ValueError),
+        ({"num_items": 5, "max_len": 4, "num_candidates": 0}, ValueError),
+        ({"num_items": 5, "max_len": 4, "return_sequences": "yes"}, TypeError),
+    ],
+)
+def test_invalid_arguments(kwargs, error):
+    with pytest.raises(
+        error, match="num_items|max_len|embedding_dim|num_candidates|return"
+    ):
+        build_gru4rec(**kwargs)
+
+
+def test_public_path():
+    assert keras_recsys.models.build_gru4rec is build_gru4rec
+
+
+def test_gru_cell_and_projection():
+    model = build_gru4rec(NUM_ITEMS, MAX_LEN, cell="gru", embedding_dim=4, units=6)
+    assert model.get_layer("projection").output.shape == (None, MAX_LEN, 4)
+    check_save_and_load(build_gru4rec, cell="gru", units=6, num_layers=2)
+    with pytest.raises(ValueError, match="cell"):
+        build_gru4rec(NUM_ITEMS, MAX_LEN, cell="rnn")

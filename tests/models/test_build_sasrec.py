@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+from _next_item_checks import MAX_LEN
+from _next_item_checks import NUM_ITEMS
+from _next_item_checks import check_candidates_score_like_the_catalog
+from _next_item_checks import check_learns_a_deterministic_successor
+from _next_item_checks import check_output_layout
+from _next_item_checks import check_save_and_load
+from _next_item_checks import check_training_model_shares_weights
+
+import keras_recsys
+from keras_recsys.models import build_sasrec
+
+
+def test_output_layout_and_padding_invariance():
+    check_output_layout(build_sasrec)
+
+
+def test_saves_and_loads_in_safe_mode():
+    check_save_and_load(build_sasrec)
+    check_save_and_load(build_sasrec, num_candidates=3)
+
+
+def test_training_model_shares_weights():
+    check_training_model_shares_weights(build_sasrec)
+
+
+def test_candidates_score_like_the_catalog():
+    check_candidates_score_like_the_catalog(build_sasrec)
+
+
+def test_learns_a_deterministic_successor():
+    check_learns_a_deterministic_successor(build_sasrec, **{"num_blocks": 1})
+
+
+def test_eager_call_rejects_unknown_items():
+    model = build_sasrec(NUM_ITEMS, MAX_LEN, embedding_dim=4)
+    with pytest.raises(ValueError, match="out of range"):
+        model(np.array([[0, 0, 0, 0, 1, NUM_ITEMS + 1]]))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"num_items": 0, "max_len": 4}, ValueError),
+        ({"num_items": 5, "max_len": 0}, ValueError),
+        ({"num_items": 5, "max_len": 4, "embedding_dim": 0}, ValueError),
+        ({"num_items": 5, "max_len": 4, "num_candidates": 0}, ValueError),
+        ({"num_items": 5, "max_len": 4, "return_sequences": "yes"}, TypeError),
+    ],
+)
+def test_invalid_arguments(kwargs, error):
+    with pytest.raises(
+        error, match="num_items|max_len|embedding_dim|num_candidates|return"
+    ):
+        build_sasrec(**kwargs)
+
+
+def test_public_path():
+    assert keras_recsys.models.build_sasrec is build_sasrec
