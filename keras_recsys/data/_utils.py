@@ -106,8 +106,13 @@ def time_key(df, time_col):
     col = df[time_col]
     if pd.api.types.is_datetime64_any_dtype(col):
         t = np.where(col.isna(), np.nan, col.to_numpy("datetime64[ns]").astype("int64"))
+    elif pd.api.types.is_numeric_dtype(col) or col.isna().all():
+        t = col.to_numpy(dtype="float64", na_value=np.nan)
     else:
-        t = pd.to_numeric(col, errors="coerce")
+        raise ValueError(
+            f"Column {time_col!r} must hold numbers (e.g. Unix seconds) or "
+            f"datetimes. Received dtype {col.dtype}."
+        )
     t = np.asarray(t, dtype="float64")
     return np.where(np.isnan(t), -np.inf, t)
 

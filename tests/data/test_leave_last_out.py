@@ -109,3 +109,24 @@ def test_movielens_100k(ml100k_dir):
     assert len(train) == 100_000 - 2 * 943
     last = data.ratings.groupby("user_id")["timestamp"].max()
     assert (test.set_index("user_id")["timestamp"] == last.loc[test["user_id"]]).all()
+
+
+def test_datetime_and_nullable_times():
+    df = pd.DataFrame(
+        {
+            "user_id": [1, 1, 1],
+            "item_id": [1, 2, 3],
+            "timestamp": pd.to_datetime(["2020-01-02", "2020-01-01", None]),
+        }
+    )
+    parts = keras_recsys.data.leave_last_out(df)
+    assert [p["item_id"].tolist() for p in parts] == [[3], [2], [1]]
+    df = df.assign(timestamp=pd.array([3, None, 1], dtype="Int64"))
+    parts = keras_recsys.data.leave_last_out(df)
+    assert [p["item_id"].tolist() for p in parts] == [[2], [3], [1]]
+
+
+def test_text_times_are_rejected():
+    df = pd.DataFrame({"user_id": [1], "item_id": [1], "timestamp": ["noon"]})
+    with pytest.raises(ValueError, match="numbers"):
+        keras_recsys.data.leave_last_out(df)
