@@ -216,7 +216,7 @@ def sequential(builder, **kwargs):
         for row, user in enumerate(data["eval_users"]):
             items = history[user].to_numpy()[-MAX_LEN:] if user in history else []
             queries[row, MAX_LEN - len(items) :] = items
-        return evaluate(data, model, queries)
+        return evaluate(data, model, {"item_sequence": queries})
 
     return run
 
@@ -257,7 +257,7 @@ def autoencoder(name):
                     keras_recsys.callbacks.KLAnnealing(epochs * len(batches))
                 )
             model.fit(batches, epochs=epochs, callbacks=callbacks, verbose=0)
-            queries = rows[data["eval_users"]]
+            queries = {"interactions": rows[data["eval_users"]]}
         return evaluate(data, model, queries)
 
     return run
