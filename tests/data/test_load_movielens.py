@@ -129,3 +129,37 @@ def test_official_checksum_rejects_a_different_archive(tmp_path, monkeypatch):
         keras_recsys.data.load_movielens(
             "ml-100k", cache_dir=tmp_path / "c", url=archive.as_uri()
         )
+
+
+def test_csv_variants_layout(tmp_path):
+    folder = tmp_path / "ml-latest-small"
+    folder.mkdir()
+    (folder / "ratings.csv").write_text(
+        "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,3,4.5,964981247\n"
+    )
+    (folder / "movies.csv").write_text(
+        "movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n"
+        '3,"American President, The (1995)",(no genres listed)\n'
+    )
+    data = keras_recsys.data.load_movielens("ml-latest-small", data_dir=tmp_path)
+    assert data.ratings["rating"].tolist() == [4.0, 4.5]
+    assert data.items["title"].tolist()[1] == "American President, The (1995)"
+    assert data.items["genres"].tolist() == [["Adventure", "Animation"], []]
+    assert data.users is None
+
+
+def test_ml1m_original_layout(tmp_path):
+    (tmp_path / "ratings.dat").write_text(
+        "1::1193::5::978300760\n2::661::3::978302109\n"
+    )
+    (tmp_path / "movies.dat").write_bytes(
+        "1193::One Flew Over the Cuckoo's Nest (1975)::Drama\n"
+        "661::Caf\xe9 (1996)::Comedy|Romance\n".encode("latin-1")
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = keras_recsys.data.load_movielens("ml-1m", data_dir=tmp_path)
+    assert data.ratings["item_id"].tolist() == [1193, 661]
+    assert data.ratings["timestamp"].tolist() == [978300760, 978302109]
+    assert data.items["title"].tolist()[1] == "Caf\xe9 (1996)"
+    assert data.items["genres"].tolist()[1] == ["Comedy", "Romance"]
