@@ -19,17 +19,6 @@ def test_harness():
     )
 
 
-def test_harness_return_sequences():
-    x = np.random.normal(size=(3, 5, 4)).astype("float32")
-    run_layer_test(
-        CNNSequenceEncoder,
-        {"output_dim": 6, "window": 2, "num_vertical": 0, "return_sequences": True},
-        x,
-        expected_output_shape=(3, 5, 6),
-        run_mixed_precision=False,
-    )
-
-
 def _numpy_caser(encoder, rows):
     """Caser's convolutions of one sequence's real rows, position by position."""
     length = encoder.window

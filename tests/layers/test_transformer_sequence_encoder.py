@@ -20,17 +20,6 @@ def test_harness():
     )
 
 
-def test_harness_last_position():
-    x = np.random.normal(size=(3, 5, 4)).astype("float32")
-    run_layer_test(
-        TransformerSequenceEncoder,
-        {"max_len": 5, "num_blocks": 1, "return_sequences": False},
-        x,
-        expected_output_shape=(3, 4),
-        run_mixed_precision=False,
-    )
-
-
 def _numpy_encoder(encoder, vectors, real):
     """One row of the encoder written out in numpy (loops over positions)."""
     dim = vectors.shape[-1]
