@@ -184,10 +184,10 @@ def main():
         "backend": keras.backend.backend(),
         "keras_version": keras.__version__,
         "cpu_cores": os.cpu_count(),
-        "rmse": {
-            "global_mean": round(global_rmse, 4),
-            "user_item_biases": round(bias_rmse, 4),
-            "rating_model": round(model_rmse, 4),
+        "results": {
+            "global_mean": {"rmse": round(global_rmse, 4)},
+            "user_item_biases": {"rmse": round(bias_rmse, 4)},
+            "rating_model": {"rmse": round(model_rmse, 4)},
         },
         "beats_both_baselines": beats,
         "epochs_run": len(history.history["loss"]),
