@@ -21,15 +21,6 @@ def _reference(layer, x):
     return out
 
 
-def test_harness_full_rank():
-    run_layer_test(
-        CrossNetwork,
-        {"num_layers": 2},
-        np.random.rand(4, 6).astype("float32"),
-        expected_output_shape=(4, 6),
-    )
-
-
 def test_harness_low_rank():
     run_layer_test(
         CrossNetwork,

@@ -49,26 +49,13 @@ def _reference(tower, inputs):
     return np.stack(rows)
 
 
-def test_harness():
-    run_layer_test(
-        EmbeddingTower,
-        {
-            "feature_specs": SPECS,
-            "units": (8, 4),
-            "dropout": 0.1,
-            "normalization": "layer",
-        },
-        _inputs(),
-        expected_output_shape=(4, 4),
-    )
-
-
 def test_harness_batch_norm_l2():
     run_layer_test(
         EmbeddingTower,
         {
             "feature_specs": SPECS,
             "units": (8, 4),
+            "dropout": 0.1,
             "normalization": "batch",
             "l2_normalize": True,
         },

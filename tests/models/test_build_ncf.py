@@ -52,26 +52,6 @@ def test_matches_numpy_and_saves(variant, tmp_path):
     assert_saves_and_loads(model, inputs, tmp_path)
 
 
-def test_learns_a_planted_preference():
-    model = build_ncf(6, 6, variant="neumf", embedding_dim=4, mlp_units=(8, 4))
-    model.compile(
-        optimizer=keras.optimizers.Adam(0.05),
-        loss=keras.losses.BinaryCrossentropy(from_logits=True),
-    )
-    users = np.repeat(np.arange(6), 6).astype("int32")
-    items = np.tile(np.arange(6), 6).astype("int32")
-    labels = (users % 2 == items % 2).astype("float32")
-    model.fit(
-        {"user_id": users, "item_id": items},
-        labels,
-        epochs=60,
-        batch_size=36,
-        verbose=0,
-    )
-    logits = model.predict({"user_id": users, "item_id": items}, verbose=0)[:, 0]
-    assert ((logits > 0) == (labels > 0)).mean() == 1.0
-
-
 def test_bad_ids_raise_in_eager_calls():
     model = build_ncf(5, 7, variant="gmf", embedding_dim=2)
     with pytest.raises(ValueError, match="gmf_item_embedding.*id 7"):

@@ -41,35 +41,20 @@ def test_scores_are_user_item_dot_products_and_save(tmp_path):
     assert_saves_and_loads(item_model, {k: batch[k] for k in ITEM}, tmp_path)
 
 
-def test_fit_with_in_batch_softmax_and_index():
-    retrieval, user_model, item_model = build_two_tower(USER, ITEM, units=(8, 4))
-    retrieval.compile(
-        optimizer=keras.optimizers.Adam(0.01),
-        loss=keras_recsys.losses.InBatchSoftmaxLoss(temperature=0.1),
-    )
-    data = _batch(64, seed=1)
-    # Each user likes the item with the same id modulo 15: learnable.
-    data["item_id"] = (data["user_id"] % 15).astype("int32")
-    loss = keras_recsys.losses.InBatchSoftmaxLoss(temperature=0.1)
-    before = float(
-        keras.ops.convert_to_numpy(
-            loss(data["item_id"], retrieval.predict(data, batch_size=64, verbose=0))
-        )
-    )
-    tiled = {k: np.concatenate([v] * 15) for k, v in data.items()}
-    retrieval.fit(tiled, tiled["item_id"], batch_size=64, epochs=1, verbose=0)
-    after = float(
-        keras.ops.convert_to_numpy(
-            loss(data["item_id"], retrieval.predict(data, batch_size=64, verbose=0))
-        )
-    )
-    assert after < before
+def test_item_model_becomes_an_index():
+    _, user_model, item_model = build_two_tower(USER, ITEM, units=(8, 4))
     catalog = {
         "item_id": np.arange(15, dtype="int32"),
         "genres": np.zeros((15, 3), "int32"),
     }
     index = keras_recsys.layers.TopKRetrieval.from_model(item_model, catalog, k=3)
-    assert index.num_candidates == 15
+    items = item_model.predict(catalog, verbose=0)
+    user = user_model.predict(
+        {"user_id": np.array([4]), "age": np.array([[0.5]], "float32")}, verbose=0
+    )
+    _, ids = index(user)
+    expected = np.argsort(-(user @ items.T)[0], kind="stable")[:3]
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(ids)[0], expected)
 
 
 def test_shared_and_missing_feature_names():
