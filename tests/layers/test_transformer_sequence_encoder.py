@@ -122,15 +122,6 @@ def test_length_one_sequences():
         assert np.isfinite(out).all() and np.abs(out).sum() > 0
 
 
-def test_dropout_is_off_at_inference_and_on_in_training():
-    encoder = TransformerSequenceEncoder(max_len=4, dropout=0.5)
-    x = np.random.normal(size=(2, 4, 4)).astype("float32")
-    np.testing.assert_allclose(to_np(encoder(x)), to_np(encoder(x)))
-    assert not np.allclose(
-        to_np(encoder(x, training=True)), to_np(encoder(x, training=True))
-    )
-
-
 @pytest.mark.parametrize(
     "kwargs, error",
     [

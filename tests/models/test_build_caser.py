@@ -1,7 +1,4 @@
-import numpy as np
 import pytest
-from _next_item_checks import MAX_LEN
-from _next_item_checks import NUM_ITEMS
 from _next_item_checks import check_candidates_score_like_the_catalog
 from _next_item_checks import check_learns_a_deterministic_successor
 from _next_item_checks import check_output_layout
@@ -31,12 +28,6 @@ def test_candidates_score_like_the_catalog():
 
 def test_learns_a_deterministic_successor():
     check_learns_a_deterministic_successor(build_caser, **{"window": 3})
-
-
-def test_eager_call_rejects_unknown_items():
-    model = build_caser(NUM_ITEMS, MAX_LEN, embedding_dim=4)
-    with pytest.raises(ValueError, match="out of range"):
-        model(np.array([[0, 0, 0, 0, 1, NUM_ITEMS + 1]]))
 
 
 @pytest.mark.parametrize(
