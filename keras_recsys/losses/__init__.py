@@ -1,9 +1,15 @@
 """keras_recsys.losses: public losses."""
 
+from keras_recsys.losses.bpr_loss import BPRLoss
 from keras_recsys.losses.in_batch_softmax_loss import InBatchSoftmaxLoss
 from keras_recsys.losses.masked_mean_squared_error import MaskedMeanSquaredError
+from keras_recsys.losses.multinomial_log_likelihood import MultinomialLogLikelihood
+from keras_recsys.losses.pairwise_hinge_loss import PairwiseHingeLoss
 
 __all__ = [
-    "MaskedMeanSquaredError",
+    "BPRLoss",
     "InBatchSoftmaxLoss",
+    "MaskedMeanSquaredError",
+    "MultinomialLogLikelihood",
+    "PairwiseHingeLoss",
 ]

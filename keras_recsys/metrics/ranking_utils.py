@@ -20,7 +20,15 @@ import numbers
 import keras
 from keras import ops
 
-_HALF_DTYPES = ("float16", "bfloat16")
+from keras_recsys.utils.backend_utils import is_concrete
+from keras_recsys.utils.backend_utils import to_numpy
+
+
+def cond(pred, true_fn, false_fn):
+    """`ops.cond`, or a plain `if` when `pred` can be read now (eager)."""
+    if is_concrete(pred):
+        return true_fn() if bool(to_numpy(pred)) else false_fn()
+    return ops.cond(pred, true_fn, false_fn)
 
 
 def check_k(k):
@@ -172,7 +180,7 @@ def top_k(y_true, y_pred, k):
     def fast_selection():
         return taken_valid, slots
 
-    filled, slots = ops.cond(
+    filled, slots = cond(
         ops.any(ops.greater(ties_total, ties_taken)), exact_selection, fast_selection
     )
 
@@ -251,7 +259,7 @@ def ndcg(topk, k, y_true, gain_type="exponential"):
         ideal = ops.take(cumulative, ops.maximum(count - 1, 0))
         return ops.where(ops.greater(count, 0), ideal, ops.zeros_like(ideal))
 
-    ideal = ops.cond(graded, graded_ideal, binary_ideal)
+    ideal = cond(graded, graded_ideal, binary_ideal)
     return ops.divide_no_nan(dcg, ideal)
 
 

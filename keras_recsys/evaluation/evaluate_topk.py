@@ -1,0 +1,358 @@
+"""Full-catalog (and sampled) top-k evaluation of a recommender."""
+
+import inspect
+import numbers
+
+import keras
+import numpy as np
+
+from keras_recsys.metrics import ranking_utils
+from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_one_of
+from keras_recsys.utils.validation import check_positive_int
+
+_METRICS = {
+    "precision": ranking_utils.precision,
+    "recall": ranking_utils.recall,
+    "f1": ranking_utils.f1,
+    "ndcg": ranking_utils.ndcg,
+    "map": ranking_utils.average_precision,
+    "hit_rate": ranking_utils.hit_rate,
+    "mrr": ranking_utils.reciprocal_rank,
+}
+
+
+def _num_rows(queries):
+    if isinstance(queries, dict):
+        if not queries:
+            raise ValueError("`queries` must not be an empty dict.")
+        lengths = {k: _num_rows(v) for k, v in queries.items()}
+        if len(set(lengths.values())) != 1:
+            raise ValueError(
+                f"All arrays of `queries` must have the same length. Received "
+                f"lengths {lengths}"
+            )
+        return next(iter(lengths.values()))
+    return queries.shape[0]
+
+
+def _slice(queries, start, stop):
+    if isinstance(queries, dict):
+        return {k: _slice(v, start, stop) for k, v in queries.items()}
+    rows = queries[start:stop]
+    if hasattr(rows, "toarray"):  # scipy sparse: densify this batch only
+        return rows.toarray().astype("float32")
+    return np.asarray(rows)
+
+
+class _Rows:
+    """Per-user item columns from a list of arrays, a CSR matrix or a 1-D array."""
+
+    def __init__(self, value, num_users, name):
+        self.name = name
+        if hasattr(value, "tocsr"):
+            csr = value.tocsr()
+            if csr.shape[0] != num_users:
+                raise ValueError(
+                    f"`{name}` must have one row per user ({num_users}). "
+                    f"Received: {name}.shape={csr.shape}"
+                )
+            self.indptr = csr.indptr.astype("int64")
+            self.indices = csr.indices.astype("int64")
+            self.num_columns = csr.shape[1]
+            return
+        self.num_columns = None
+        if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype != object:
+            if not np.issubdtype(value.dtype, np.integer):
+                raise TypeError(
+                    f"`{name}` as a 1-D array must hold integer item columns. "
+                    f"Received dtype {value.dtype}"
+                )
+            rows = [value[i : i + 1] for i in range(len(value))]
+        else:
+            rows = [np.asarray(r, dtype="int64").reshape(-1) for r in value]
+        if len(rows) != num_users:
+            raise ValueError(
+                f"`{name}` must have one entry per user ({num_users}). "
+                f"Received {len(rows)} entries"
+            )
+        lengths = np.array([len(r) for r in rows], dtype="int64")
+        self.indptr = np.concatenate([[0], np.cumsum(lengths)])
+        self.indices = (
+            np.concatenate(rows).astype("int64") if rows else np.zeros(0, "int64")
+        )
+
+    def check_range(self, num_items):
+        if len(self.indices) and (
+            self.indices.min() < 0 or self.indices.max() >= num_items
+        ):
+            bad = self.indices[(self.indices < 0) | (self.indices >= num_items)][0]
+            raise ValueError(
+                f"`{self.name}` holds item column {bad}, outside 0..{num_items - 1}"
+            )
+
+    def batch(self, start, stop):
+        """(row offsets within the batch, columns) of users start..stop-1."""
+        lo, hi = self.indptr[start], self.indptr[stop]
+        lengths = np.diff(self.indptr[start : stop + 1])
+        rows = np.repeat(np.arange(stop - start), lengths)
+        return rows, self.indices[lo:hi]
+
+
+def _takes_candidates(scorer):
+    if getattr(scorer, "takes_candidates", False):
+        return True
+    if isinstance(scorer, keras.Model):
+        return False
+    try:
+        inspect.signature(scorer).bind(None, None)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _scores(scorer, batch_queries):
+    if isinstance(scorer, keras.Model):
+        out = scorer.predict_on_batch(batch_queries)
+    else:
+        out = scorer(batch_queries)
+    return np.asarray(keras.ops.convert_to_numpy(out), dtype="float32")
+
+
+@keras_recsys_export("keras_recsys.evaluation.evaluate_topk")
+def evaluate_topk(
+    scorer,
+    queries,
+    targets,
+    exclude=None,
+    num_items=None,
+    metrics=("precision", "recall", "f1", "ndcg", "map", "hit_rate", "mrr"),
+    ks=(10,),
+    candidates=None,
+    batch_size=256,
+    cap_at_k=False,
+    gain="exponential",
+    verbose="auto",
+):
+    """Ranks the catalog for each user and averages top-k metrics.
+
+    For each batch of users it scores every item (full catalog) or the given
+    candidates (sampled protocol), marks the user's held-out `targets` as
+    relevant and the `exclude` items (training interactions) as excluded,
+    ranks once up to the largest k under the tie rule of the metrics (lower
+    index first among equal scores) and accumulates every requested metric at
+    every k. Only one batch of scores is held at a time, never a users x items
+    matrix. Users without a target carry no weight (they are not counted).
+    The metrics are those of `keras_recsys.metrics` (see
+    docs/metrics_and_losses.md).
+
+    Args:
+        scorer: a `keras.Model` or a callable. Full catalog: called on a batch
+            of queries, returns `(batch, num_items)` scores whose column j is
+            item j. Sampled protocol: a callable taking
+            `(batch_queries, batch_candidates)` and returning `(batch, C)`
+            scores (see `pairwise_scorer`); a one-argument scorer (or a
+            model) has its full scores gathered at the candidates.
+        queries: what the scorer takes for the users: a numpy array
+            `(num_users, ...)`, a dict of such arrays, or a scipy sparse
+            matrix (rows densified per batch as float32).
+        targets: per user, the held-out relevant item columns: a list of int
+            arrays, a scipy CSR matrix `(num_users, num_items)`, or a 1-D int
+            array of one item per user.
+        exclude: per user, the item columns not ranked (training items): a
+            list of int arrays or a CSR matrix. Never applied to the user's
+            targets. Defaults to `None`.
+        num_items: int. The catalog size. Defaults to `None`: taken from a CSR
+            `targets`/`exclude` or from the scorer's output.
+        metrics: names among `"precision"`, `"recall"`, `"f1"`, `"ndcg"`,
+            `"map"`, `"hit_rate"`, `"mrr"`. Defaults to all of them.
+        ks: ints. The cut-offs. Defaults to `(10,)`.
+        candidates: optional int array `(num_users, C)` of item columns to
+            rank for each user (for instance the held-out item and 99 sampled
+            negatives). A candidate listed twice in a row is ranked once.
+            Defaults to `None` (full catalog).
+        batch_size: int. Users per batch. Defaults to `256`.
+        cap_at_k: bool. Recall divided by `min(k, relevant)`. Defaults to
+            `False`.
+        gain: str. NDCG gain, `"exponential"` or `"linear"`. Defaults to
+            `"exponential"`.
+        verbose: `"auto"`, 0 or 1. Whether to show a Keras progress bar.
+            Defaults to `"auto"` (1).
+
+    Returns:
+        A dict `{"<metric>@<k>": float, ..., "num_users": int}`.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_recsys
+
+    item_scores = np.array([0.1, 0.9, 0.5, 0.3], dtype="float32")
+    scorer = lambda users: np.tile(item_scores, (len(users), 1))
+    keras_recsys.evaluation.evaluate_topk(
+        scorer,
+        queries=np.array([0, 1]),
+        targets=[np.array([2]), np.array([0, 3])],
+        exclude=[np.array([1]), np.array([])],
+        metrics=("recall", "ndcg"),
+        ks=(1, 2),
+        verbose=0,
+    )  # {'recall@1': 0.5, ..., 'num_users': 2}
+    ```
+
+    References:
+        - He et al., 2017. Neural Collaborative Filtering. WWW. (sampled
+          protocol, 99 negatives per held-out item).
+        - Krichene and Rendle, 2020. On Sampled Metrics for Item
+          Recommendation. KDD. (why the full catalog is the default).
+    """
+    metrics = tuple(metrics) if not isinstance(metrics, str) else (metrics,)
+    for name in metrics:
+        check_one_of("metrics", name, tuple(_METRICS))
+    if not metrics:
+        raise ValueError("`metrics` must name at least one metric.")
+    ks = (ks,) if isinstance(ks, numbers.Integral) else tuple(ks)
+    if not ks:
+        raise ValueError("`ks` must hold at least one cut-off.")
+    ks = tuple(ranking_utils.check_k(k) for k in ks)
+    batch_size = check_positive_int("batch_size", batch_size)
+    check_one_of("gain", gain, ("exponential", "linear"))
+    if verbose == "auto":
+        verbose = 1
+    num_users = _num_rows(queries)
+    if num_users == 0:
+        raise ValueError("`queries` must hold at least one user. Received 0")
+    targets = _Rows(targets, num_users, "targets")
+    exclude = _Rows(exclude, num_users, "exclude") if exclude is not None else None
+    if num_items is None:
+        num_items = targets.num_columns or (exclude and exclude.num_columns)
+    if num_items is not None:
+        num_items = check_positive_int("num_items", num_items)
+    if candidates is not None:
+        candidates = np.asarray(candidates)
+        if candidates.ndim != 2 or candidates.shape[0] != num_users:
+            raise ValueError(
+                f"`candidates` must have shape (num_users={num_users}, C). "
+                f"Received: candidates.shape={candidates.shape}"
+            )
+        if not np.issubdtype(candidates.dtype, np.integer):
+            raise TypeError(
+                f"`candidates` must hold integer item columns. Received dtype "
+                f"{candidates.dtype}"
+            )
+    pair_scorer = _takes_candidates(scorer)
+    if pair_scorer and candidates is None and num_items is None:
+        raise ValueError(
+            "`num_items` is needed to rank the full catalog with a scorer that "
+            "takes candidates."
+        )
+
+    k_max = max(ks)
+    sums = {f"{m}@{k}": 0.0 for m in metrics for k in ks}
+    counted = 0
+    num_batches = (num_users + batch_size - 1) // batch_size
+    progbar = keras.utils.Progbar(num_batches) if verbose else None
+    for b, start in enumerate(range(0, num_users, batch_size)):
+        stop = min(num_users, start + batch_size)
+        batch_queries = _slice(queries, start, stop)
+        if candidates is not None:
+            batch_candidates = candidates[start:stop]
+            if pair_scorer:
+                scores = _scores(
+                    lambda q, c=batch_candidates: scorer(q, c), batch_queries
+                )
+            else:
+                full = _scores(scorer, batch_queries)
+                scores = np.take_along_axis(full, batch_candidates, axis=1)
+        elif pair_scorer:
+            all_items = np.broadcast_to(np.arange(num_items), (stop - start, num_items))
+            scores = _scores(lambda q, c=all_items: scorer(q, c), batch_queries)
+        else:
+            scores = _scores(scorer, batch_queries)
+        if num_items is None:
+            num_items = scores.shape[1]
+        if b == 0:
+            targets.check_range(num_items)
+            if exclude is not None:
+                exclude.check_range(num_items)
+        labels = _labels(
+            targets,
+            exclude,
+            start,
+            stop,
+            num_items,
+            scores.shape,
+            None if candidates is None else candidates[start:stop],
+        )
+        if scores.shape != labels.shape:
+            raise ValueError(
+                f"The scorer returned scores of shape {scores.shape} for "
+                f"{stop - start} users; expected {labels.shape}"
+            )
+        if np.isnan(scores).any():
+            bad = start + int(np.flatnonzero(np.isnan(scores).any(axis=1))[0])
+            raise ValueError(f"The scorer returned NaN scores (user row {bad}).")
+        if k_max > scores.shape[1]:
+            raise ValueError(
+                f"`ks` must not exceed the number of ranked items n. Received: "
+                f"k={k_max}, n={scores.shape[1]}"
+            )
+        _accumulate(sums, labels, scores, metrics, ks, cap_at_k, gain)
+        counted += int((labels > 0).any(axis=1).sum())
+        if progbar is not None:
+            progbar.update(b + 1)
+    results = {
+        key: (value / counted if counted else 0.0) for key, value in sums.items()
+    }
+    results["num_users"] = counted
+    return results
+
+
+def _labels(targets, exclude, start, stop, num_items, shape, candidates):
+    """Labels of one batch: 1 target, -1 excluded, 0 otherwise."""
+    batch = stop - start
+    if candidates is None:
+        labels = np.zeros((batch, num_items), dtype="float32")
+        if exclude is not None:
+            rows, cols = exclude.batch(start, stop)
+            labels[rows, cols] = -1.0
+        rows, cols = targets.batch(start, stop)
+        labels[rows, cols] = 1.0
+        return labels
+    # Sampled protocol: label each candidate column through a per-batch map.
+    full = _labels(targets, exclude, start, stop, num_items, shape, None)
+    labels = np.take_along_axis(full, candidates, axis=1)
+    # A candidate repeated in a row is ranked once: later copies are excluded.
+    order = np.argsort(candidates, axis=1, kind="stable")
+    sorted_c = np.take_along_axis(candidates, order, axis=1)
+    repeated = np.zeros(candidates.shape, dtype=bool)
+    repeated[:, 1:] = sorted_c[:, 1:] == sorted_c[:, :-1]
+    duplicate = np.zeros(candidates.shape, dtype=bool)
+    np.put_along_axis(duplicate, order, repeated, axis=1)
+    labels[duplicate] = -1.0
+    return labels
+
+
+def _accumulate(sums, labels, scores, metrics, ks, cap_at_k, gain):
+    y_true, y_pred = ranking_utils.check_inputs(labels, scores, max(ks))
+    topk = ranking_utils.top_k(y_true, y_pred, max(ks))
+    has_relevant = keras.ops.convert_to_numpy(topk.num_relevant) > 0
+    for k in ks:
+        # The top k is the first k of the top max(ks): the order is total.
+        cut = ranking_utils.TopK(
+            topk.labels,
+            topk.ranks,
+            keras.ops.logical_and(topk.relevant, keras.ops.less(topk.ranks, k)),
+            topk.num_relevant,
+        )
+        for name in metrics:
+            fn = _METRICS[name]
+            if name == "ndcg":
+                values = fn(cut, k, y_true, gain_type=gain)
+            elif name == "recall":
+                values = fn(cut, k, cap_at_k=cap_at_k)
+            else:
+                values = fn(cut, k)
+            values = keras.ops.convert_to_numpy(values)
+            sums[f"{name}@{k}"] += float(values[has_relevant].sum())

@@ -1,0 +1,222 @@
+"""Tests for keras_recsys/evaluation/evaluate_topk.py against the numpy reference."""
+
+import pathlib
+import sys
+
+import keras
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import keras_recsys
+from keras_recsys.evaluation import evaluate_topk
+from keras_recsys.evaluation import most_popular_scorer
+from keras_recsys.evaluation import pairwise_scorer
+
+sys.path.insert(0, str(pathlib.Path(__file__).parents[1] / "metrics"))
+import ranking_reference as ref  # noqa: E402
+
+NAMES = ("precision", "recall", "f1", "ndcg", "map", "hit_rate", "mrr")
+
+
+def _problem(seed=0, users=37, items=25):
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 4, size=(users, items)).astype("float32")  # ties
+    targets, exclude = [], []
+    for u in range(users):
+        perm = rng.permutation(items)
+        n_t = 0 if u % 9 == 0 else rng.integers(1, 4)  # some users: no target
+        n_e = rng.integers(0, 6)
+        targets.append(np.sort(perm[:n_t]))
+        exclude.append(np.sort(perm[n_t : n_t + n_e]))
+    # An excluded item that is also a target stays a target.
+    exclude[1] = np.concatenate([exclude[1], targets[1][:1]])
+    return scores, targets, exclude
+
+
+def _expected(scores, targets, exclude, ks, **kwargs):
+    labels = np.zeros(scores.shape, "float32")
+    for u, (t, e) in enumerate(zip(targets, exclude)):
+        labels[u, e] = -1.0
+        labels[u, t] = 1.0
+    out = {}
+    for name in NAMES:
+        for k in ks:
+            out[f"{name}@{k}"] = ref.mean(name, labels, scores, k, **kwargs)
+    out["num_users"] = int((labels > 0).any(axis=1).sum())
+    return out
+
+
+def _check(got, expected):
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        np.testing.assert_allclose(got[key], value, rtol=1e-5, atol=1e-7, err_msg=key)
+
+
+@pytest.mark.parametrize("batch_size", [1, 8, 256])
+def test_full_catalog_matches_reference(batch_size):
+    scores, targets, exclude = _problem()
+    got = evaluate_topk(
+        lambda users: scores[users],
+        np.arange(len(scores)),
+        targets,
+        exclude,
+        ks=(1, 5, 25),
+        batch_size=batch_size,
+        verbose=0,
+    )
+    _check(got, _expected(scores, targets, exclude, (1, 5, 25)))
+
+
+def test_csr_inputs_sparse_queries_and_options():
+    scores, targets, exclude = _problem(seed=1)
+    users, items = scores.shape
+
+    def csr(rows):
+        r = np.repeat(np.arange(users), [len(x) for x in rows])
+        c = np.concatenate(rows)
+        return sp.csr_matrix((np.ones(len(c)), (r, c)), shape=(users, items))
+
+    # The scorer sees a densified batch of the sparse queries.
+    queries = sp.csr_matrix(np.arange(users)[:, None].astype("float32") + 1.0)
+    got = evaluate_topk(
+        lambda q: scores[q[:, 0].astype(int) - 1],
+        queries,
+        csr(targets),
+        csr(exclude),
+        ks=(3,),
+        cap_at_k=True,
+        gain="linear",
+        batch_size=10,
+        verbose=0,
+    )
+    _check(
+        got,
+        _expected(scores, targets, exclude, (3,), cap_at_k=True, gain="linear")
+        | {
+            f"{n}@3": ref.mean(
+                n, *_label_and_scores(scores, targets, exclude), 3, cap_at_k=True
+            )
+            for n in ("recall",)
+        },
+    )
+
+
+def _label_and_scores(scores, targets, exclude):
+    labels = np.zeros(scores.shape, "float32")
+    for u, (t, e) in enumerate(zip(targets, exclude)):
+        labels[u, e] = -1.0
+        labels[u, t] = 1.0
+    return labels, scores
+
+
+def test_keras_model_scorer_and_progress_bar(capsys):
+    rng = np.random.default_rng(2)
+    users, items, dim = 30, 40, 4
+    user_table = rng.normal(size=(users, dim)).astype("float32")
+    item_table = rng.normal(size=(items, dim)).astype("float32")
+    user_id = keras.Input(shape=(), dtype="int32", name="user_id")
+    embedded = keras.layers.Embedding(
+        users, dim, embeddings_initializer=keras.initializers.Constant(user_table)
+    )(user_id)
+    dense = keras.layers.Dense(items, use_bias=False)
+    model = keras.Model(user_id, dense(embedded))
+    dense.kernel.assign(item_table.T)
+    targets = [rng.choice(items, 2, replace=False) for _ in range(users)]
+    got = evaluate_topk(
+        model, np.arange(users), targets, ks=(5,), batch_size=7, verbose=1
+    )
+    assert "5/5" in capsys.readouterr().out
+    scores = user_table @ item_table.T
+    labels = np.zeros((users, items), "float32")
+    for u, t in enumerate(targets):
+        labels[u, t] = 1.0
+    np.testing.assert_allclose(
+        got["ndcg@5"], ref.mean("ndcg", labels, scores, 5), rtol=1e-4
+    )
+
+
+def test_sampled_protocol_pairwise_and_gathered():
+    rng = np.random.default_rng(3)
+    users, items = 12, 50
+    table = rng.normal(size=(users, items)).astype("float32")
+    held_out = rng.integers(0, items, size=users)
+    negatives = rng.integers(0, items, size=(users, 9))
+    candidates = np.concatenate([held_out[:, None], negatives], axis=1)
+    candidates[0, 5] = held_out[0]  # a repeated candidate is ranked once
+    labels = (candidates == held_out[:, None]).astype("float32")
+    labels[0, 5] = -1.0
+    expected = ref.mean("hit_rate", labels, np.take_along_axis(table, candidates, 1), 3)
+
+    def pair(users_batch, cands):
+        return table[users_batch[:, None], cands]
+
+    for scorer in (pair, lambda users_batch: table[users_batch]):
+        got = evaluate_topk(
+            scorer,
+            np.arange(users),
+            held_out,
+            num_items=items,
+            candidates=candidates,
+            metrics=("hit_rate",),
+            ks=3,
+            batch_size=5,
+            verbose=0,
+        )
+        np.testing.assert_allclose(got["hit_rate@3"], expected, rtol=1e-6)
+
+
+def test_pairwise_scorer_of_a_pair_model():
+    rng = np.random.default_rng(4)
+    users, items = 6, 15
+    table = rng.normal(size=(users * items, 1)).astype("float32")
+    user = keras.Input(shape=(), dtype="int32", name="user_id")
+    item = keras.Input(shape=(), dtype="int32", name="item_id")
+    pair_id = keras.layers.Lambda(lambda x: x[0] * items + x[1])([user, item])
+    score = keras.layers.Embedding(
+        users * items, 1, embeddings_initializer=keras.initializers.Constant(table)
+    )(pair_id)
+    model = keras.Model({"user_id": user, "item_id": item}, score)
+    scorer = pairwise_scorer(model)
+    targets = rng.integers(0, items, size=users)
+    got = evaluate_topk(
+        scorer, np.arange(users), targets, num_items=items, ks=(4,), verbose=0
+    )
+    scores = table.reshape(users, items)
+    _check(got, _expected(scores, [[t] for t in targets], [[]] * users, (4,)))
+
+
+def test_most_popular_scorer():
+    counts = np.array([3, 9, 1, 9, 0], "float32")
+    scorer = most_popular_scorer(counts)
+    got = evaluate_topk(
+        scorer, np.arange(2), [[3], [0]], ks=(2,), metrics=("mrr",), verbose=0
+    )
+    # Items 1 and 3 tie: item 1 (lower index) ranks first.
+    np.testing.assert_allclose(got["mrr@2"], (1 / 2 + 0) / 2)
+    with pytest.raises(ValueError, match="item_counts"):
+        most_popular_scorer(np.zeros((2, 2)))
+
+
+def test_bad_inputs():
+    scores, targets, exclude = _problem()
+    users = np.arange(len(scores))
+
+    def scorer(u):
+        return scores[u]
+
+    with pytest.raises(ValueError, match="targets.*column 99"):
+        evaluate_topk(scorer, users, [[99]] * len(users), verbose=0)
+    with pytest.raises(ValueError, match="one entry per user"):
+        evaluate_topk(scorer, users, targets[:3], verbose=0)
+    with pytest.raises(ValueError, match="k=26.*n=25"):
+        evaluate_topk(scorer, users, targets, ks=(26,), verbose=0)
+    with pytest.raises(ValueError, match="metrics"):
+        evaluate_topk(scorer, users, targets, metrics=("auc",), verbose=0)
+    with pytest.raises(ValueError, match="k"):
+        evaluate_topk(scorer, users, targets, ks=(0,), verbose=0)
+    with pytest.raises(ValueError, match="NaN"):
+        evaluate_topk(lambda u: np.full((len(u), 25), np.nan), users, targets)
+    with pytest.raises(TypeError, match="model"):
+        pairwise_scorer(lambda x: x)
+    assert keras_recsys.evaluation.evaluate_topk is evaluate_topk
