@@ -365,7 +365,10 @@ def main():
         "split (each user's latest training rating with a known timestamp vs 99 "
         "sampled negatives), by best validation HR@10, with the test set unused; "
         "the final run then trains on the whole training file for that many "
-        "epochs and reports test at its last epoch",
+        "epochs and reports test at its last epoch. The selection runs for "
+        "CONFIGS were made, to save CPU time, with a PyTorch mirror of these "
+        "models (same sizes, batch, learning rate, initialization, negatives) "
+        "on a GPU; `--validate` repeats the selection with this Keras code",
         "backend": keras.backend.backend(),
         "keras_version": keras.__version__,
         "cpu_cores": os.cpu_count(),
