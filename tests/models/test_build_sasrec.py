@@ -4,6 +4,7 @@ from _next_item_checks import MAX_LEN
 from _next_item_checks import NUM_ITEMS
 from _next_item_checks import check_candidates_score_like_the_catalog
 from _next_item_checks import check_learns_a_deterministic_successor
+from _next_item_checks import check_learns_with_sampled_negatives
 from _next_item_checks import check_output_layout
 from _next_item_checks import check_save_and_load
 from _next_item_checks import check_training_model_shares_weights
@@ -58,3 +59,9 @@ def test_invalid_arguments(kwargs, error):
 
 def test_public_path():
     assert keras_recsys.models.build_sasrec is build_sasrec
+
+
+def test_learns_with_bpr_on_sampled_negatives():
+    check_learns_with_sampled_negatives(
+        build_sasrec, keras_recsys.losses.BPRLoss(), num_blocks=1
+    )
