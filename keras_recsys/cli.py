@@ -600,7 +600,6 @@ def build_parser():
             + "; ".join(f"{k} ({v[1]})" for k, v in MODELS.items())
             + "."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     demo.add_argument(
         "--dataset",
@@ -609,13 +608,15 @@ def build_parser():
         help=(
             "ml-100k is read from --data-dir, $KERAS_RECSYS_DATA/ml-100k or the "
             "Keras cache, else downloaded from GroupLens and verified by "
-            "sha256; synthetic needs no data (planted user/item factors)"
+            "sha256; synthetic needs no data (planted user/item factors). Default: ml-100k"
         ),
     )
     demo.add_argument(
         "--models",
         default=DEFAULT_MODELS,
-        help=f"comma-separated list from: {', '.join(MODELS)}",
+        help=(
+            f"comma-separated list from: {', '.join(MODELS)}. Default: {DEFAULT_MODELS}"
+        ),
     )
     demo.add_argument(
         "--epochs",
@@ -628,9 +629,12 @@ def build_parser():
         ),
     )
     demo.add_argument(
-        "--output-dir", default="demo_output", help="folder for the PNG and JSON"
+        "--output-dir",
+        default="demo_output",
+        help="folder for results.png, results.json and results.txt. "
+        "Default: demo_output",
     )
-    demo.add_argument("--seed", type=int, default=42, help="random seed")
+    demo.add_argument("--seed", type=int, default=42, help="random seed. Default: 42")
     demo.add_argument(
         "--data-dir",
         default=None,
@@ -640,7 +644,7 @@ def build_parser():
         "--eval-batch-size",
         type=int,
         default=256,
-        help="users scored per evaluation batch",
+        help="users scored per evaluation batch. Default: 256",
     )
     demo.add_argument("--quiet", action="store_true", help="print only the final table")
     return parser
