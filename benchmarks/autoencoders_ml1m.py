@@ -42,7 +42,6 @@ RESULTS = pathlib.Path(__file__).parent / "results"
 PAPER_ML20M = {
     "mult_vae": {"recall@20": 0.395, "recall@50": 0.537, "ndcg@100": 0.426},
     "mult_dae": {"recall@20": 0.387, "recall@50": 0.524, "ndcg@100": 0.419},
-    "cdae": {"recall@20": 0.391, "recall@50": 0.523, "ndcg@100": 0.418},
 }
 
 
