@@ -221,26 +221,53 @@ def _render(value, level):
 
 
 METRIC = re.compile(
-    r"^(hr|hit_rate|ndcg|recall|precision|f1|map|mrr|rmse|mae|auc)(@\d+)?$", re.I
+    r"^((val|test|valid)_)?(hr|hit_rate|ndcg|recall|precision|f1|map|mrr|rmse|mae|auc)"
+    r"(@\d+)?$",
+    re.I,
 )
-SKIP = {"history", "config", "per_epoch", "epochs"}
+SKIP = {"history", "config", "per_epoch", "epochs", "curve", "curves"}
 
 
 def metric_rows(value, prefix=""):
-    """Rows (name, {metric: number}) of every dict holding metric keys."""
+    """Rows (name, {metric: number}) of every dict holding metric keys.
+
+    Lists of dicts are rows too, named by their "model" (or "name") entry.
+    """
     rows = []
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                label = str(item.get("model") or item.get("name") or i)
+                rows += metric_rows(item, f"{prefix} / {label}" if prefix else label)
+        return rows
     if not isinstance(value, dict):
         return rows
     metrics = {
         k: v
         for k, v in value.items()
-        if METRIC.match(str(k)) and isinstance(v, (int, float))
+        if METRIC.match(str(k))
+        and isinstance(v, (int, float))
+        and not isinstance(v, bool)
     }
     if metrics:
         rows.append((prefix or "-", metrics))
     for key, sub in value.items():
-        if isinstance(sub, dict) and str(key) not in SKIP:
+        if isinstance(sub, (dict, list)) and str(key) not in SKIP:
             rows += metric_rows(sub, f"{prefix} / {key}" if prefix else str(key))
+    return rows
+
+
+def paper_rows(data):
+    """The paper's figures a benchmark recorded under keys `paper*`."""
+    rows = []
+    for key, value in data.items():
+        if not str(key).lower().startswith("paper"):
+            continue
+        if isinstance(value, (dict, list)):
+            rows += metric_rows(value, "" if key == "paper" else key)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            metric = str(key)[len("paper") :].strip("_") or "value"
+            rows.append((key, {metric: value}))
     return rows
 
 
@@ -287,22 +314,24 @@ def write_results(src):
         except json.JSONDecodeError as error:
             raise SystemExit(f"{path} is not valid JSON: {error}") from None
         data = data if isinstance(data, dict) else {"results": data}
-        paper = data.get("paper") or data.get("paper_figures")
-        ours = {k: v for k, v in data.items() if k not in ("paper", "paper_figures")}
-        ours_rows = metric_rows(ours.get("results", ours))
+        ours = {k: v for k, v in data.items() if not str(k).startswith("paper")}
+        source = ours.get("summary") or ours.get("results") or ours
+        ours_rows = [(name if r == "-" else r, m) for r, m in metric_rows(source)]
         if ours_rows:
             lines += ["### Ours", ""] + metric_table(ours_rows, "model")
         lines += ["### The paper's figures", ""]
-        paper_rows = metric_rows(paper) if isinstance(paper, dict) else []
-        if paper_rows:
+        recorded = paper_rows(data)
+        if recorded:
             lines += ["As recorded by the benchmark:", ""]
-            lines += metric_table(paper_rows, "paper")
+            lines += metric_table(recorded, "paper")
         else:
             for source, protocol, values in PAPER_FIGURES.get(name, []):
                 lines += [f"**{source}.** Protocol: {protocol}.", ""]
                 lines += ["| metric | paper |", "| --- | --- |"]
                 lines += [f"| {k} | {_cell(v)} |" for k, v in values.items()]
                 lines.append("")
+            if not PAPER_FIGURES.get(name):
+                lines += ["The benchmark records none.", ""]
         lines += ["### Setup and full record", ""]
         lines += _render(ours, 4)
     (src / "results.md").write_text("\n".join(lines))
