@@ -151,13 +151,13 @@ def train_one(args, l2, matrix, val, seen_users, seen_items):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default=os.environ.get("KERAS_RECSYS_DATA"))
-    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--epochs", type=int, default=80)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--hidden-units", type=int, default=500)
-    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--lr", type=float, default=3e-4)
     parser.add_argument(
         "--l2",
-        default="1e-3,3e-3,1e-2",
+        default="1e-2",
         help="comma-separated L2 coefficients of the kernels (added to each "
         "batch's loss); the one with the best validation RMSE is reported",
     )
