@@ -322,7 +322,9 @@ def run_metric_test(
     y_pred = np.asarray(y_pred, dtype="float32")
     inputs = keras.Input(shape=y_pred.shape[1:], name="scores")
     model = keras.Model(inputs, keras.layers.Identity()(inputs))
-    model.compile(loss="mse", metrics=[metric_cls(**init_kwargs)])
+    # Keras passes sample weights to `weighted_metrics` only.
+    key = "metrics" if sample_weight is None else "weighted_metrics"
+    model.compile(loss="mse", **{key: [metric_cls(**init_kwargs)]})
     batch = len(y_pred)
     kw = dict(batch_size=batch, verbose=0, return_dict=True)
     if sample_weight is not None:

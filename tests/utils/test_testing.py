@@ -71,3 +71,17 @@ def test_harness_catches_an_unregistered_layer():
 
     with pytest.raises(AssertionError, match="registered"):
         testing.run_layer_test(Unregistered, {}, np.ones((2, 3), "float32"))
+
+
+def test_metric_harness_with_sample_weights():
+    from keras_recsys.metrics import RecallAtK
+
+    y_true = np.array([[1, 0, 0, 1], [0, 1, 0, 0], [1, 1, 0, 0]], "float32")
+    y_pred = np.array(
+        [[0.9, 0.8, 0.1, 0.2], [0.1, 0.2, 0.9, 0.3], [0.5, 0.1, 0.7, 0.2]]
+    )
+    weights = np.array([1.0, 2.0, 3.0])
+    # Recall@2 per row by hand: 1/2, 0/1, 1/2; weighted mean over the rows.
+    expected = (0.5 * 1 + 0.0 * 2 + 0.5 * 3) / 6
+    run = testing.run_metric_test
+    run(RecallAtK, {"k": 2}, y_true, y_pred, expected=expected, sample_weight=weights)
