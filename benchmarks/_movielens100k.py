@@ -61,3 +61,27 @@ def item_table(folder):
         g = np.flatnonzero(flags[row]) + 1
         genres[item, : len(g)] = g
     return {"genres": genres, "num_genres": flags.shape[1] + 1}
+
+
+def feature_specs(users, items, num_users, num_items, dim):
+    """The ML-100K user and item feature specs shared by the tower benchmarks:
+    ids, age, gender and occupation for users; ids and genres for items."""
+    user_features = {
+        "user_id": {"type": "id", "vocabulary_size": num_users, "embedding_dim": dim},
+        "age": {"type": "numeric", "dim": 1},
+        "gender": {"type": "id", "vocabulary_size": 3, "embedding_dim": 2},
+        "occupation": {
+            "type": "id",
+            "vocabulary_size": users["num_occupations"],
+            "embedding_dim": 4,
+        },
+    }
+    item_features = {
+        "item_id": {"type": "id", "vocabulary_size": num_items, "embedding_dim": dim},
+        "genres": {
+            "type": "id_list",
+            "vocabulary_size": items["num_genres"],
+            "embedding_dim": 8,
+        },
+    }
+    return user_features, item_features

@@ -106,33 +106,12 @@ def main():
     fit_df, val_df = train[~is_val], train[is_val]
     dim = args.embedding_dim
     reg = keras.regularizers.L2(args.l2) if args.l2 else None
+    user_features, item_features = ml.feature_specs(
+        users, items, num_users, num_items, dim
+    )
     model = keras_recsys.models.build_rating_model(
-        user_features={
-            "user_id": {
-                "type": "id",
-                "vocabulary_size": num_users,
-                "embedding_dim": dim,
-            },
-            "age": {"type": "numeric", "dim": 1},
-            "gender": {"type": "id", "vocabulary_size": 3, "embedding_dim": 2},
-            "occupation": {
-                "type": "id",
-                "vocabulary_size": users["num_occupations"],
-                "embedding_dim": 4,
-            },
-        },
-        item_features={
-            "item_id": {
-                "type": "id",
-                "vocabulary_size": num_items,
-                "embedding_dim": dim,
-            },
-            "genres": {
-                "type": "id_list",
-                "vocabulary_size": items["num_genres"],
-                "embedding_dim": 8,
-            },
-        },
+        user_features=user_features,
+        item_features=item_features,
         units=args.units,
         dropout=args.dropout,
         global_mean=float(fit_df["rating"].mean()),

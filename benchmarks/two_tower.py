@@ -57,33 +57,12 @@ def per_user(df, num_users):
 
 def build(args, users, items, num_users, num_items):
     dim = args.embedding_dim
+    user_features, item_features = ml.feature_specs(
+        users, items, num_users, num_items, dim
+    )
     return keras_recsys.models.build_two_tower(
-        user_features={
-            "user_id": {
-                "type": "id",
-                "vocabulary_size": num_users,
-                "embedding_dim": dim,
-            },
-            "age": {"type": "numeric", "dim": 1},
-            "gender": {"type": "id", "vocabulary_size": 3, "embedding_dim": 2},
-            "occupation": {
-                "type": "id",
-                "vocabulary_size": users["num_occupations"],
-                "embedding_dim": 4,
-            },
-        },
-        item_features={
-            "item_id": {
-                "type": "id",
-                "vocabulary_size": num_items,
-                "embedding_dim": dim,
-            },
-            "genres": {
-                "type": "id_list",
-                "vocabulary_size": items["num_genres"],
-                "embedding_dim": 8,
-            },
-        },
+        user_features=user_features,
+        item_features=item_features,
         units=args.units,
         l2_normalize=True,
     )
