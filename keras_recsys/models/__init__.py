@@ -8,6 +8,7 @@ from keras_recsys.models.build_gru4rec import build_gru4rec
 from keras_recsys.models.build_mult_dae import build_mult_dae
 from keras_recsys.models.build_mult_vae import build_mult_vae
 from keras_recsys.models.build_ncf import build_ncf
+from keras_recsys.models.build_ncf import neumf_from_pretrained
 from keras_recsys.models.build_rating_model import build_rating_model
 from keras_recsys.models.build_sasrec import build_sasrec
 from keras_recsys.models.build_two_tower import build_two_tower
@@ -18,6 +19,7 @@ __all__ = [
     "build_mult_dae",
     "build_mult_vae",
     "build_ncf",
+    "neumf_from_pretrained",
     "build_two_tower",
     "build_deepfm",
     "build_rating_model",

@@ -1,7 +1,9 @@
 import keras
+import numpy as np
 
 from keras_recsys.layers.id_embedding import IdEmbedding
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_units
@@ -137,3 +139,127 @@ def build_ncf(
         logits,
         name=name or f"ncf_{variant}",
     )
+
+
+def _ncf_layer(model, layer_name, argument):
+    try:
+        return model.get_layer(layer_name)
+    except ValueError:
+        raise ValueError(
+            f"`{argument}` must be a model from `build_ncf(variant="
+            f"{argument.split('_')[0]!r})`; it has no layer {layer_name!r}. "
+            f"Received: {argument}={model.name!r}"
+        ) from None
+
+
+@keras_recsys_export("keras_recsys.models.neumf_from_pretrained")
+def neumf_from_pretrained(gmf_model, mlp_model, alpha=0.5, name=None):
+    """Builds a NeuMF model initialized from a trained GMF and a trained MLP.
+
+    The pre-training scheme of He et al. 2017 (section 3.4.1): train GMF and
+    MLP separately, then start NeuMF from their weights. The embeddings and
+    the MLP's hidden layers are copied; the output layer is the two output
+    layers side by side, weighted `alpha` (GMF) and `1 - alpha` (MLP). So the
+    new model's logit is, before any further training, exactly
+    `alpha * gmf_logit + (1 - alpha) * mlp_logit`. The paper then fine-tunes
+    it with plain SGD (Adam's moment estimates are not carried over), or
+    Adam with a small learning rate.
+
+    The returned model is not compiled. Its sizes (users, items, GMF and MLP
+    embedding dimensions, hidden layers, activation) are those of the two
+    given models, which must agree on users and items.
+
+    Args:
+        gmf_model: a trained model from `build_ncf(variant="gmf")`.
+        mlp_model: a trained model from `build_ncf(variant="mlp")`.
+        alpha: float in `[0, 1]`. Weight of the GMF output layer. Defaults to
+            `0.5` (the paper's).
+        name: optional model name. Defaults to `"ncf_neumf"`.
+
+    Returns:
+        An uncompiled NeuMF `keras.Model` with the inputs and output of
+        `build_ncf(variant="neumf")`.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_recsys
+
+    gmf = keras_recsys.models.build_ncf(10, 20, variant="gmf", embedding_dim=4)
+    mlp = keras_recsys.models.build_ncf(10, 20, variant="mlp", mlp_units=(8, 4))
+    # ... train gmf and mlp ...
+    neumf = keras_recsys.models.neumf_from_pretrained(gmf, mlp, alpha=0.5)
+    pairs = {"user_id": np.array([0, 3]), "item_id": np.array([5, 19])}
+    np.testing.assert_allclose(
+        neumf.predict(pairs, verbose=0),
+        0.5 * gmf.predict(pairs, verbose=0) + 0.5 * mlp.predict(pairs, verbose=0),
+        rtol=1e-5, atol=1e-6,
+    )
+    ```
+
+    References:
+        - He et al., "Neural Collaborative Filtering", WWW 2017.
+    """
+    for argument, model in (("gmf_model", gmf_model), ("mlp_model", mlp_model)):
+        if not isinstance(model, keras.Model):
+            raise TypeError(
+                f"`{argument}` must be a keras.Model from `build_ncf`. "
+                f"Received: {argument} of type {type(model).__name__}"
+            )
+    alpha = check_float("alpha", alpha, min_value=0.0, max_value=1.0)
+    gmf_user = _ncf_layer(gmf_model, "gmf_user_embedding", "gmf_model")
+    gmf_item = _ncf_layer(gmf_model, "gmf_item_embedding", "gmf_model")
+    mlp_user = _ncf_layer(mlp_model, "mlp_user_embedding", "mlp_model")
+    mlp_item = _ncf_layer(mlp_model, "mlp_item_embedding", "mlp_model")
+    gmf_out = _ncf_layer(gmf_model, "prediction", "gmf_model")
+    mlp_out = _ncf_layer(mlp_model, "prediction", "mlp_model")
+    shapes = {
+        "gmf_model": (gmf_user.input_dim, gmf_item.input_dim),
+        "mlp_model": (mlp_user.input_dim, mlp_item.input_dim),
+    }
+    if shapes["gmf_model"] != shapes["mlp_model"]:
+        raise ValueError(
+            "`gmf_model` and `mlp_model` must have the same numbers of users "
+            f"and items. Received: (num_users, num_items) = "
+            f"{shapes['gmf_model']} and {shapes['mlp_model']}"
+        )
+    hidden = []
+    while True:
+        try:
+            hidden.append(mlp_model.get_layer(f"mlp_dense_{len(hidden)}"))
+        except ValueError:
+            break
+    if not hidden:
+        raise ValueError(
+            "`mlp_model` must be a model from `build_ncf(variant='mlp')`; it "
+            f"has no layer 'mlp_dense_0'. Received: mlp_model={mlp_model.name!r}"
+        )
+    num_users, num_items = shapes["gmf_model"]
+    neumf = build_ncf(
+        num_users,
+        num_items,
+        variant="neumf",
+        embedding_dim=gmf_user.output_dim,
+        mlp_embedding_dim=mlp_user.output_dim,
+        mlp_units=[layer.units for layer in hidden],
+        activation=keras.activations.serialize(hidden[0].activation),
+        name=name or "ncf_neumf",
+    )
+    for layer_name, source in (
+        ("gmf_user_embedding", gmf_user),
+        ("gmf_item_embedding", gmf_item),
+        ("mlp_user_embedding", mlp_user),
+        ("mlp_item_embedding", mlp_item),
+        *((layer.name, layer) for layer in hidden),
+    ):
+        neumf.get_layer(layer_name).set_weights(source.get_weights())
+    gmf_kernel, gmf_bias = gmf_out.get_weights()
+    mlp_kernel, mlp_bias = mlp_out.get_weights()
+    neumf.get_layer("prediction").set_weights(
+        [
+            np.concatenate([alpha * gmf_kernel, (1.0 - alpha) * mlp_kernel], axis=0),
+            alpha * gmf_bias + (1.0 - alpha) * mlp_bias,
+        ]
+    )
+    return neumf

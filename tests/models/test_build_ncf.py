@@ -75,3 +75,49 @@ def test_invalid_arguments(kwargs, error, match):
 
 def test_public_path():
     assert keras_recsys.models.build_ncf is build_ncf
+
+
+def _randomize(model, seed):
+    """Replaces every weight by random values (a stand-in for training)."""
+    rng = np.random.default_rng(seed)
+    for weight in model.weights:
+        weight.assign(rng.normal(size=weight.shape).astype("float32"))
+
+
+@pytest.mark.parametrize("alpha", [0.5, 0.2, 1.0])
+def test_neumf_from_pretrained_starts_as_weighted_sum(alpha, tmp_path):
+    gmf = build_ncf(12, 9, variant="gmf", embedding_dim=4)
+    mlp = build_ncf(12, 9, variant="mlp", mlp_embedding_dim=5, mlp_units=(6, 3))
+    _randomize(gmf, 1)
+    _randomize(mlp, 2)
+    neumf = keras_recsys.models.neumf_from_pretrained(gmf, mlp, alpha=alpha)
+    users = np.array([0, 11, 5, 3, 7], dtype="int32")
+    items = np.array([8, 0, 4, 4, 2], dtype="int32")
+    inputs = {"user_id": users, "item_id": items}
+    expected = alpha * _reference(gmf, "gmf", users, items) + (1 - alpha) * (
+        _reference(mlp, "mlp", users, items)
+    )
+    out = neumf.predict(inputs, verbose=0)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
+    # The result is an ordinary NeuMF: its own numpy forward pass agrees.
+    np.testing.assert_allclose(
+        out, _reference(neumf, "neumf", users, items), rtol=1e-5, atol=1e-5
+    )
+    assert neumf.get_layer("mlp_user_embedding").output_dim == 5
+    assert_saves_and_loads(neumf, inputs, tmp_path)
+
+
+def test_neumf_from_pretrained_bad_arguments():
+    gmf = build_ncf(4, 6, variant="gmf", embedding_dim=2)
+    mlp = build_ncf(4, 6, variant="mlp", mlp_units=(4, 2))
+    with pytest.raises(ValueError, match="alpha"):
+        keras_recsys.models.neumf_from_pretrained(gmf, mlp, alpha=1.5)
+    with pytest.raises(TypeError, match="gmf_model"):
+        keras_recsys.models.neumf_from_pretrained("gmf", mlp)
+    with pytest.raises(ValueError, match="gmf_model.*gmf_user_embedding"):
+        keras_recsys.models.neumf_from_pretrained(mlp, mlp)
+    with pytest.raises(ValueError, match="mlp_model.*mlp_user_embedding"):
+        keras_recsys.models.neumf_from_pretrained(gmf, gmf)
+    other = build_ncf(5, 6, variant="mlp", mlp_units=(4, 2))
+    with pytest.raises(ValueError, match=r"\(4, 6\) and \(5, 6\)"):
+        keras_recsys.models.neumf_from_pretrained(gmf, other)
