@@ -127,7 +127,7 @@ class RssPeak:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny synthetic run")
-    parser.add_argument("--batch-size", type=int, default=512)
+    parser.add_argument("--batch-size", type=int, default=256)
     args = parser.parse_args()
     users, items, source = load_interactions(args.quick)
     targets, exclude = split(users, items)

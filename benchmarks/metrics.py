@@ -9,8 +9,9 @@ prints rows/s of `keras_recsys.metrics`, of the corresponding keras-rs metric
 where the definitions coincide (binary labels, no ties, at most k relevant
 items: MAP's normalizer min(k, relevant) equals keras-rs's relevant count).
 
-Each metric runs the way `model.evaluate` runs it: eager on TensorFlow and
-PyTorch, jit-compiled (stateless update) on JAX, the same for keras-rs.
+Each metric runs the way `model.evaluate` runs it, the same for keras-rs:
+inside a `tf.function` on TensorFlow (without XLA, which Keras turns off on
+CPU-only machines), jit-compiled (stateless update) on JAX, eager on PyTorch.
 
 Usage (keras-rs: `pip install -e ".[bench]"`):
     flock /tmp/keras_recsys_bench.lock env KERAS_BACKEND=jax \
@@ -102,10 +103,18 @@ def runner(metric):
 
         return run
 
-    def run(y_true, y_pred):
-        metric.reset_state()
+    def update(y_true, y_pred):
         metric.update_state(y_true, y_pred)
         return metric.result()
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        update = tf.function(update)
+
+    def run(y_true, y_pred):
+        metric.reset_state()
+        return update(y_true, y_pred)
 
     return run
 

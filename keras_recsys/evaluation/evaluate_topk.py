@@ -1,5 +1,6 @@
 """Full-catalog (and sampled) top-k evaluation of a recommender."""
 
+import functools
 import inspect
 import numbers
 
@@ -7,6 +8,7 @@ import keras
 import numpy as np
 
 from keras_recsys.metrics import ranking_utils
+from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
@@ -36,10 +38,11 @@ def _num_rows(queries):
     return queries.shape[0]
 
 
-def _slice(queries, start, stop):
+def _take(queries, index):
+    """Rows `index` of the queries (a batch); scipy sparse rows are densified."""
     if isinstance(queries, dict):
-        return {k: _slice(v, start, stop) for k, v in queries.items()}
-    rows = queries[start:stop]
+        return {k: _take(v, index) for k, v in queries.items()}
+    rows = queries[index]
     if hasattr(rows, "toarray"):  # scipy sparse: densify this batch only
         return rows.toarray().astype("float32")
     return np.asarray(rows)
@@ -249,15 +252,24 @@ def evaluate_topk(
         )
 
     k_max = max(ks)
-    sums = {f"{m}@{k}": 0.0 for m in metrics for k in ks}
+    batch_sums = _batch_sums_fn(metrics, ks, bool(cap_at_k), gain)
+    sums = None
     counted = 0
+    # Every batch has `batch_size` rows (the last one is padded with copies of
+    # its last user, whose rows are then dropped), so compiled steps (the
+    # model's predict, the ranking) see one shape and compile once.
+    padded_size = min(batch_size, num_users)
     num_batches = (num_users + batch_size - 1) // batch_size
     progbar = keras.utils.Progbar(num_batches) if verbose else None
     for b, start in enumerate(range(0, num_users, batch_size)):
         stop = min(num_users, start + batch_size)
-        batch_queries = _slice(queries, start, stop)
+        rows = stop - start
+        index = np.arange(start, stop)
+        if rows < padded_size:
+            index = np.concatenate([index, np.full(padded_size - rows, stop - 1)])
+        batch_queries = _take(queries, index)
         if candidates is not None:
-            batch_candidates = candidates[start:stop]
+            batch_candidates = candidates[index]
             if pair_scorer:
                 scores = _scores(
                     lambda q, c=batch_candidates: scorer(q, c), batch_queries
@@ -266,7 +278,7 @@ def evaluate_topk(
                 full = _scores(scorer, batch_queries)
                 scores = np.take_along_axis(full, batch_candidates, axis=1)
         elif pair_scorer:
-            all_items = np.broadcast_to(np.arange(num_items), (stop - start, num_items))
+            all_items = np.broadcast_to(np.arange(num_items), (len(index), num_items))
             scores = _scores(lambda q, c=all_items: scorer(q, c), batch_queries)
         else:
             scores = _scores(scorer, batch_queries)
@@ -282,34 +294,47 @@ def evaluate_topk(
             start,
             stop,
             num_items,
-            scores.shape,
             None if candidates is None else candidates[start:stop],
         )
-        if scores.shape != labels.shape:
+        if (
+            scores.ndim != 2
+            or scores.shape[0] != len(index)
+            or (scores.shape[1] != labels.shape[1])
+        ):
             raise ValueError(
                 f"The scorer returned scores of shape {scores.shape} for "
-                f"{stop - start} users; expected {labels.shape}"
+                f"{len(index)} users; expected {(len(index), labels.shape[1])}"
             )
-        if np.isnan(scores).any():
-            bad = start + int(np.flatnonzero(np.isnan(scores).any(axis=1))[0])
+        nan_rows = np.isnan(scores[:rows]).any(axis=1)
+        if nan_rows.any():
+            bad = start + int(np.flatnonzero(nan_rows)[0])
             raise ValueError(f"The scorer returned NaN scores (user row {bad}).")
         if k_max > scores.shape[1]:
             raise ValueError(
                 f"`ks` must not exceed the number of ranked items n. Received: "
                 f"k={k_max}, n={scores.shape[1]}"
             )
-        _accumulate(sums, labels, scores, metrics, ks, cap_at_k, gain)
+        if rows < len(index):
+            # Padded rows have no relevant item: they carry no weight.
+            labels = np.concatenate(
+                [labels, np.zeros((len(index) - rows, labels.shape[1]), "float32")]
+            )
+        batch = keras.ops.convert_to_numpy(batch_sums(labels, scores))
+        sums = batch if sums is None else sums + batch
         counted += int((labels > 0).any(axis=1).sum())
         if progbar is not None:
             progbar.update(b + 1)
+    keys = [f"{m}@{k}" for k in ks for m in metrics]
     results = {
-        key: (value / counted if counted else 0.0) for key, value in sums.items()
+        key: (float(value) / counted if counted else 0.0)
+        for key, value in zip(keys, sums)
     }
+    results = {f"{m}@{k}": results[f"{m}@{k}"] for m in metrics for k in ks}
     results["num_users"] = counted
     return results
 
 
-def _labels(targets, exclude, start, stop, num_items, shape, candidates):
+def _labels(targets, exclude, start, stop, num_items, candidates):
     """Labels of one batch: 1 target, -1 excluded, 0 otherwise."""
     batch = stop - start
     if candidates is None:
@@ -321,7 +346,7 @@ def _labels(targets, exclude, start, stop, num_items, shape, candidates):
         labels[rows, cols] = 1.0
         return labels
     # Sampled protocol: label each candidate column through a per-batch map.
-    full = _labels(targets, exclude, start, stop, num_items, shape, None)
+    full = _labels(targets, exclude, start, stop, num_items, None)
     labels = np.take_along_axis(full, candidates, axis=1)
     # A candidate repeated in a row is ranked once: later copies are excluded.
     order = np.argsort(candidates, axis=1, kind="stable")
@@ -334,25 +359,42 @@ def _labels(targets, exclude, start, stop, num_items, shape, candidates):
     return labels
 
 
-def _accumulate(sums, labels, scores, metrics, ks, cap_at_k, gain):
-    y_true, y_pred = ranking_utils.check_inputs(labels, scores, max(ks))
-    topk = ranking_utils.top_k(y_true, y_pred, max(ks))
-    has_relevant = keras.ops.convert_to_numpy(topk.num_relevant) > 0
-    for k in ks:
-        # The top k is the first k of the top max(ks): the order is total.
-        cut = ranking_utils.TopK(
-            topk.labels,
-            topk.ranks,
-            keras.ops.logical_and(topk.relevant, keras.ops.less(topk.ranks, k)),
-            topk.num_relevant,
+@functools.lru_cache(maxsize=32)
+def _batch_sums_fn(metrics, ks, cap_at_k, gain):
+    """One batch's per-metric sums over the users with a relevant item.
+
+    Returns a function `(labels, scores) -> (len(ks) * len(metrics),)` sums,
+    ordered by k then metric, compiled for the backend (see
+    `backend_utils.compile_function`); cached so that every call of
+    `evaluate_topk` with the same settings reuses one compiled function.
+    """
+
+    def batch_sums(labels, scores):
+        y_true, y_pred = ranking_utils.check_inputs(labels, scores, max(ks))
+        topk = ranking_utils.top_k(y_true, y_pred, max(ks))
+        has_relevant = keras.ops.cast(
+            keras.ops.greater(topk.num_relevant, 0.0), "float32"
         )
-        for name in metrics:
-            fn = _METRICS[name]
-            if name == "ndcg":
-                values = fn(cut, k, y_true, gain_type=gain)
-            elif name == "recall":
-                values = fn(cut, k, cap_at_k=cap_at_k)
-            else:
-                values = fn(cut, k)
-            values = keras.ops.convert_to_numpy(values)
-            sums[f"{name}@{k}"] += float(values[has_relevant].sum())
+        graded = topk.graded(y_true)
+        out = []
+        for k in ks:
+            # The top k is the first k of the top max(ks): the order is total.
+            cut = ranking_utils.TopK(
+                topk.labels[:, :k],
+                topk.ranks[:, :k],
+                topk.relevant[:, :k],
+                topk.num_relevant,
+                graded=graded,
+            )
+            for name in metrics:
+                fn = _METRICS[name]
+                if name == "ndcg":
+                    values = fn(cut, k, y_true, gain_type=gain)
+                elif name == "recall":
+                    values = fn(cut, k, cap_at_k=cap_at_k)
+                else:
+                    values = fn(cut, k)
+                out.append(keras.ops.sum(values * has_relevant))
+        return keras.ops.stack(out)
+
+    return backend_utils.compile_function(batch_sums)

@@ -15,7 +15,8 @@ def mrr_at_k(y_true, y_pred, k):
     Inputs follow the ranking contract of docs/concepts.md: labels > 0 are
     relevant (graded), 0 not relevant, < 0 excluded from ranking; among equal
     scores the lower index ranks first. A row with no relevant item gets 0
-    (the `MRRAtK` metric gives it no weight); a row with NaN inputs gets NaN.
+    (the `MRRAtK` metric gives it no weight); NaN inputs raise a
+    `ValueError` in eager calls (see docs/concepts.md).
 
     Args:
         y_true: tensor `(batch, n)`. Labels.

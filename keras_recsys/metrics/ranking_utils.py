@@ -12,7 +12,9 @@ same way:
   same on every backend (top-k routines do not promise an order for ties, so
   the selection below never relies on theirs).
 - Rows with no relevant item get the value 0 and the weight 0.
-- A row whose `y_true` or `y_pred` holds NaN gets the value NaN.
+- NaN in `y_true` or `y_pred` is a `ValueError` in eager calls; inside a
+  compiled step (where values cannot be read) the row's value is NaN, so the
+  result is NaN, never a silently wrong number.
 """
 
 import numbers
@@ -106,37 +108,53 @@ def check_sample_weight(sample_weight):
 
 
 class TopK:
-    """The k top-ranked items of each row, in slots.
+    """The k top-ranked items of each row, in rank order.
 
-    Slot `p` of row `b` holds one selected item; `ranks[b, p]` is its 0-based
-    rank and `labels[b, p]` its label (0 for an empty slot, which happens when
-    fewer than k items are not excluded). Slots are not in rank order: metrics
-    only need each item's rank, not the items sorted.
+    Slot `p` of row `b` holds the item at 0-based rank `p`; slots past the
+    number of items that may be ranked (fewer than k items not excluded) are
+    empty and come last.
 
     Attributes:
-        labels: float `(batch, k)`.
-        ranks: float `(batch, k)`. 0-based ranks (0 .. k-1).
-        relevant: bool `(batch, k)`. Selected items with a label > 0.
+        labels: float `(batch, k)`. The items' labels (0 for an empty slot).
+        ranks: float `(1, k)` or `(batch, k)`. 0-based rank of each slot.
+        relevant: bool `(batch, k)`. Filled slots whose label is > 0.
         num_relevant: float `(batch,)`. Relevant items of the whole row.
     """
 
-    def __init__(self, labels, ranks, relevant, num_relevant):
+    def __init__(self, labels, ranks, relevant, num_relevant, graded=None):
         self.labels = labels
         self.ranks = ranks
         self.relevant = relevant
         self.num_relevant = num_relevant
+        self._graded = graded
+
+    def graded(self, y_true):
+        """Whether any label > 0 of `y_true` differs from 1 (a bool scalar).
+
+        `y_true` must be the labels this selection was made from. Computed
+        once per `TopK` (it reads the whole `y_true`), so several NDCG
+        cut-offs over one selection pay for it once.
+        """
+        if self._graded is None:
+            # Graded unless every label > 0 is exactly 1.
+            ones = ops.count_nonzero(ops.equal(y_true, 1.0))
+            positive = ops.sum(self.num_relevant)
+            self._graded = ops.not_equal(ops.cast(ones, "float32"), positive)
+        return self._graded
 
 
 def top_k(y_true, y_pred, k):
-    """Selects and ranks the top k items of each row under the tie rule.
+    """Selects the top k items of each row in rank order under the tie rule.
 
-    The k-th largest score `v` comes from `ops.top_k`. Every item scoring
-    above `v` is in; the items scoring exactly `v` fill the remaining places
-    by increasing index. Both are found at once by a second `top_k` over an
-    integer key that is unique per item (so its order is fully determined).
-    The selected items are then ranked by (score desc, index asc) with a
-    `(batch, k, k)` comparison. Excluded items (`y_true < 0`) get no key and
-    never occupy a slot.
+    One `ops.top_k` (sorted) over the scores, with excluded items
+    (`y_true < 0`) pushed to -inf, gives the answer whenever no two of the
+    selected scores are equal and no unselected item ties with the k-th: then
+    the order by score alone is the order of the tie rule. Otherwise (ties
+    among the top k, or at its boundary) the exact path runs: the items
+    scoring above the k-th score are all in, those scoring exactly the k-th
+    fill the remaining places by increasing index (found by a second `top_k`
+    over an integer key unique per item), and the selected items are ranked
+    by (score desc, index asc) with a `(batch, k, k)` comparison.
 
     Args:
         y_true: float `(batch, n)` labels (checked by `check_inputs`).
@@ -149,20 +167,24 @@ def top_k(y_true, y_pred, k):
     n = ops.shape(y_pred)[1]
     valid = ops.greater_equal(y_true, 0.0)
     masked = ops.where(valid, y_pred, ops.cast(float("-inf"), y_pred.dtype))
-    values, slots = ops.top_k(masked, k, sorted=False)
-    kth = ops.min(values, axis=1, keepdims=True)
-    at = ops.logical_and(valid, ops.equal(masked, kth))
-    # `top_k` keeps every item above the k-th score but an arbitrary subset of
-    # those tied with it. The subset is right when all of them fit; otherwise
-    # (some row has more tied items than places) select again by a key that
-    # is unique per item. Excluded items tie with nothing (no key).
+    values, slots = ops.top_k(masked, k, sorted=True)
     slots = ops.cast(slots, "int32")
+    # Not `values[:, -1:]`: XLA turns a `top_k` whose values are sliced into a
+    # sort of the whole row, ten times slower on CPU.
+    kth = ops.min(values, axis=1, keepdims=True)
     taken_valid = ops.greater_equal(ops.take_along_axis(y_true, slots, axis=1), 0.0)
-    ties_total = ops.sum(ops.cast(at, "int32"), axis=1)
-    ties_taken = ops.sum(
-        ops.cast(ops.logical_and(ops.equal(values, kth), taken_valid), "int32"),
-        axis=1,
-    )
+    # Ties at the boundary: more than k items score at least the k-th value.
+    # (With fewer than k rankable items the k-th value is -inf and excluded
+    # items count too; the exact path then runs, which is only slower.)
+    at_least = ops.count_nonzero(ops.greater_equal(masked, kth), axis=1)
+    tied = ops.any(ops.greater(at_least, k))
+    if k > 1:
+        # Ties inside the selection: `top_k` does not order them by index.
+        # (The scores are gathered again rather than `values` sliced, see above.)
+        selected = ops.take_along_axis(masked, slots, axis=1)
+        tied = ops.logical_or(
+            tied, ops.any(ops.equal(selected[:, 1:], selected[:, :-1]))
+        )
 
     def exact_selection():
         # Float keys: exact for n < 2**23, and `top_k` on floats is fast on
@@ -170,38 +192,48 @@ def top_k(y_true, y_pred, k):
         index = ops.expand_dims(ops.arange(n, dtype="float32"), 0)
         n_float = ops.cast(n, "float32")
         above = ops.logical_and(valid, ops.greater(masked, kth))
+        at = ops.logical_and(valid, ops.equal(masked, kth))
         zero = ops.zeros_like(index)
         key = ops.where(
             above, 2.0 * n_float - index, ops.where(at, n_float - index, zero)
         )
         key_top, chosen = ops.top_k(key, k, sorted=False)
-        return ops.greater(key_top, 0.0), ops.cast(chosen, "int32")
+        chosen = ops.cast(chosen, "int32")
+        filled = ops.greater(key_top, 0.0)
+        # q ranks before p when it scores more, or the same with a lower index.
+        scores = ops.take_along_axis(y_pred, chosen, axis=1)
+        s_p = ops.expand_dims(scores, 2)
+        s_q = ops.expand_dims(scores, 1)
+        i_p = ops.expand_dims(chosen, 2)
+        i_q = ops.expand_dims(chosen, 1)
+        before = ops.logical_or(
+            ops.greater(s_q, s_p),
+            ops.logical_and(ops.equal(s_q, s_p), ops.less(i_q, i_p)),
+        )
+        before = ops.logical_and(before, ops.expand_dims(filled, 1))
+        ranks = ops.sum(ops.cast(before, "float32"), axis=2)
+        # Put the slots in rank order; empty slots go last.
+        position = ops.expand_dims(ops.arange(k, dtype="float32"), 0)
+        order_key = ops.where(filled, -ranks, -(float(k) + position))
+        _, order = ops.top_k(order_key, k, sorted=True)
+        order = ops.cast(order, "int32")
+        return (
+            ops.take_along_axis(filled, order, axis=1),
+            ops.take_along_axis(chosen, order, axis=1),
+        )
 
     def fast_selection():
         return taken_valid, slots
 
-    filled, slots = cond(
-        ops.any(ops.greater(ties_total, ties_taken)), exact_selection, fast_selection
-    )
+    filled, slots = cond(tied, exact_selection, fast_selection)
 
     labels = ops.take_along_axis(y_true, slots, axis=1)
     labels = ops.where(filled, labels, ops.zeros_like(labels))
-    scores = ops.take_along_axis(y_pred, slots, axis=1)
-
-    # q ranks before p when it scores more, or the same with a lower index.
-    s_p = ops.expand_dims(scores, 2)
-    s_q = ops.expand_dims(scores, 1)
-    i_p = ops.expand_dims(slots, 2)
-    i_q = ops.expand_dims(slots, 1)
-    before = ops.logical_or(
-        ops.greater(s_q, s_p),
-        ops.logical_and(ops.equal(s_q, s_p), ops.less(i_q, i_p)),
-    )
-    before = ops.logical_and(before, ops.expand_dims(filled, 1))
-    ranks = ops.sum(ops.cast(before, "float32"), axis=2)
-
+    ranks = ops.expand_dims(ops.arange(k, dtype="float32"), 0)
     relevant = ops.logical_and(filled, ops.greater(labels, 0.0))
-    num_relevant = ops.sum(ops.cast(ops.greater(y_true, 0.0), "float32"), axis=1)
+    num_relevant = ops.cast(
+        ops.count_nonzero(ops.greater(y_true, 0.0), axis=1), "float32"
+    )
     return TopK(labels, ranks, relevant, num_relevant)
 
 
@@ -242,9 +274,7 @@ def ndcg(topk, k, y_true, gain_type="exponential"):
     relevant = ops.cast(topk.relevant, "float32")
     dcg = ops.sum(relevant * gain(topk.labels, gain_type) * _discount(topk.ranks), 1)
     positions = ops.arange(k, dtype="float32")
-    graded = ops.any(
-        ops.logical_and(ops.greater(y_true, 0.0), ops.not_equal(y_true, 1.0))
-    )
+    graded = topk.graded(y_true)
 
     def graded_ideal():
         positive = ops.where(ops.greater(y_true, 0.0), y_true, ops.zeros_like(y_true))
@@ -265,12 +295,8 @@ def ndcg(topk, k, y_true, gain_type="exponential"):
 
 def average_precision(topk, k):
     relevant = ops.cast(topk.relevant, "float32")
-    # Relevant items ranked at or before each slot's item.
-    not_after = ops.cast(
-        ops.less_equal(ops.expand_dims(topk.ranks, 1), ops.expand_dims(topk.ranks, 2)),
-        "float32",
-    )
-    hits_so_far = ops.sum(not_after * ops.expand_dims(relevant, 1), axis=2)
+    # Slots are in rank order: relevant items at or before each slot.
+    hits_so_far = ops.cumsum(relevant, axis=1)
     precisions = hits_so_far / (topk.ranks + 1.0)
     total = ops.sum(relevant * precisions, axis=1)
     return ops.divide_no_nan(total, ops.minimum(topk.num_relevant, float(k)))
@@ -285,6 +311,30 @@ def reciprocal_rank(topk, k):
     return ops.max(relevant / (topk.ranks + 1.0), axis=1)
 
 
+def check_no_nan(row_has_nan, name):
+    """Raises when a concrete (eager) input holds NaN.
+
+    Args:
+        row_has_nan: bool `(batch,)`, whether each row of the input holds NaN.
+        name: str. The argument's name, for the message.
+
+    Raises:
+        ValueError: naming `name`, the first row with NaN and how many rows
+            hold NaN, when `row_has_nan` can be read now (eager calls). Inside
+            a compiled step the values cannot be read; the rows' values are
+            NaN there (see `row_values`).
+    """
+    if not is_concrete(row_has_nan):
+        return
+    rows = to_numpy(row_has_nan)
+    if rows.any():
+        first = int(rows.argmax())
+        raise ValueError(
+            f"`{name}` must not hold NaN. Received: {name} with NaN in "
+            f"{int(rows.sum())} of {rows.shape[0]} rows (first: row {first})"
+        )
+
+
 def row_values(fn, y_true, y_pred, k, **kwargs):
     """Computes one metric's per-row values and the rows' weights.
 
@@ -297,18 +347,20 @@ def row_values(fn, y_true, y_pred, k, **kwargs):
 
     Returns:
         `(values, has_relevant)`: float32 `(batch,)` values (NaN for rows with
-        NaN inputs) and float32 `(batch,)` 1/0 weights, 0 for rows with no
+        NaN inputs inside a compiled step; eager calls raise instead) and float32 `(batch,)` 1/0 weights, 0 for rows with no
         relevant item.
     """
     y_true, y_pred = check_inputs(y_true, y_pred, k)
+    nan_true = ops.any(ops.isnan(y_true), axis=1)
+    nan_pred = ops.any(ops.isnan(y_pred), axis=1)
+    check_no_nan(nan_true, "y_true")
+    check_no_nan(nan_pred, "y_pred")
     topk = top_k(y_true, y_pred, k)
     if fn is ndcg:
         values = fn(topk, k, y_true, **kwargs)
     else:
         values = fn(topk, k, **kwargs)
-    has_nan = ops.logical_or(
-        ops.any(ops.isnan(y_pred), axis=1), ops.any(ops.isnan(y_true), axis=1)
-    )
+    has_nan = ops.logical_or(nan_true, nan_pred)
     values = ops.where(has_nan, ops.cast(float("nan"), values.dtype), values)
     has_relevant = ops.cast(ops.greater(topk.num_relevant, 0.0), "float32")
     return ops.cast(values, "float32"), has_relevant

@@ -44,3 +44,23 @@ def is_concrete(x):
 def to_numpy(x):
     """Returns a concrete tensor's values as a numpy array."""
     return keras.ops.convert_to_numpy(x)
+
+
+def compile_function(fn):
+    """Compiles `fn` the way Keras compiles a test step on this backend.
+
+    `jax.jit` on JAX (op-by-op dispatch there is slow and keeps a compiled
+    program per op and shape), `tf.function` on TensorFlow (a graph without
+    XLA, as Keras uses on CPU), and `fn` itself on PyTorch, whose Keras steps
+    run eagerly. `fn` must take and return tensors only.
+    """
+    name = backend()
+    if name == "jax":
+        import jax
+
+        return jax.jit(fn)
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(fn, reduce_retracing=True)
+    return fn

@@ -179,11 +179,36 @@ def test_ties_break_by_index_at_scale():
         )
 
 
-def test_nan_scores_give_nan_not_a_silent_value():
-    y_true = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
-    y_pred = np.array([[np.nan, 0.0, 1.0], [1.0, 0.0, 0.5]])
-    values = np.asarray(keras_recsys.metrics.ndcg_at_k(y_true, y_pred, 2))
-    assert np.isnan(values[0]) and values[1] == 1.0
+@pytest.mark.parametrize("name", ["y_true", "y_pred"])
+def test_nan_raises_in_eager_calls(name):
+    inputs = {
+        "y_true": np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]),
+        "y_pred": np.array([[0.5, 0.0, 1.0], [1.0, 0.0, 0.5], [0.1, 0.2, 0.3]]),
+    }
+    inputs[name][1, 2] = np.nan
+    inputs[name][2, 0] = np.nan
+    with pytest.raises(ValueError, match=rf"`{name}`.*NaN in 2 of 3 rows.*row 1"):
+        keras_recsys.metrics.ndcg_at_k(inputs["y_true"], inputs["y_pred"], 2)
+    metric = keras_recsys.metrics.MRRAtK(2)
+    with pytest.raises(ValueError, match=rf"`{name}`.*NaN"):
+        metric.update_state(inputs["y_true"], inputs["y_pred"])
+
+
+def test_nan_inside_a_compiled_step_gives_nan_not_a_silent_value():
+    """Compiled evaluate (TensorFlow, JAX) cannot read values: NaN comes out.
+    PyTorch's evaluate runs eagerly, so it raises."""
+    x = keras.Input(shape=(3,))
+    model = keras.Model(x, keras.layers.Identity()(x))
+    model.compile(loss="mse", metrics=[keras_recsys.metrics.NDCGAtK(2)])
+    y_true = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]], dtype="float32")
+    y_pred = np.array([[np.nan, 0.0, 1.0], [1.0, 0.0, 0.5]], dtype="float32")
+    if keras.backend.backend() == "torch":
+        with pytest.raises(ValueError, match="`y_pred`.*NaN in 1 of 2 rows"):
+            model.evaluate(y_pred, y_true, verbose=0, return_dict=True)
+        return
+    result = model.evaluate(y_pred, y_true, verbose=0, return_dict=True)
+    (value,) = [v for key, v in result.items() if key.startswith("ndcg")]
+    assert np.isnan(value)
 
 
 def test_half_precision_scores():
