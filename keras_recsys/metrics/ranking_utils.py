@@ -137,24 +137,25 @@ class TopK:
         """
         if self._graded is None:
             # Graded unless every label > 0 is exactly 1.
-            ones = ops.count_nonzero(ops.equal(y_true, 1.0))
-            positive = ops.sum(self.num_relevant)
-            self._graded = ops.not_equal(ops.cast(ones, "float32"), positive)
+            ones = ops.sum(ops.cast(ops.equal(y_true, 1.0), "float32"))
+            self._graded = ops.not_equal(ones, ops.sum(self.num_relevant))
         return self._graded
 
 
 def top_k(y_true, y_pred, k):
     """Selects the top k items of each row in rank order under the tie rule.
 
-    One `ops.top_k` (sorted) over the scores, with excluded items
-    (`y_true < 0`) pushed to -inf, gives the answer whenever no two of the
-    selected scores are equal and no unselected item ties with the k-th: then
-    the order by score alone is the order of the tie rule. Otherwise (ties
-    among the top k, or at its boundary) the exact path runs: the items
-    scoring above the k-th score are all in, those scoring exactly the k-th
-    fill the remaining places by increasing index (found by a second `top_k`
-    over an integer key unique per item), and the selected items are ranked
-    by (score desc, index asc) with a `(batch, k, k)` comparison.
+    Selection: one sorted `ops.top_k` over the scores, with excluded items
+    (`y_true < 0`) pushed to -inf, selects the right set unless some
+    unselected item ties with the k-th score. Only then (checked for the whole
+    batch) does the exact selection run: every item scoring above the k-th
+    score is in, and those scoring exactly the k-th fill the remaining places
+    by increasing index (a second `top_k` over a key unique per item).
+
+    Order: the k selected items are sorted by score; runs of equal scores are
+    numbered, and the final order sorts by (run, index) with one integer
+    sort of k items per row. So ties cost `O(k log k)` per row, never a
+    `(batch, k, k)` comparison or a second pass over the row.
 
     Args:
         y_true: float `(batch, n)` labels (checked by `check_inputs`).
@@ -165,75 +166,87 @@ def top_k(y_true, y_pred, k):
         A `TopK`.
     """
     n = ops.shape(y_pred)[1]
-    valid = ops.greater_equal(y_true, 0.0)
-    masked = ops.where(valid, y_pred, ops.cast(float("-inf"), y_pred.dtype))
-    values, slots = ops.top_k(masked, k, sorted=True)
+    neg_inf = ops.cast(float("-inf"), y_pred.dtype)
+    # Excluded items score -inf. Most batches exclude nothing (training
+    # metrics, sampled candidates): they skip the full-row `where`.
+    masked = cond(
+        ops.less(ops.min(y_true), 0.0),
+        lambda: ops.where(ops.greater_equal(y_true, 0.0), y_pred, neg_inf),
+        lambda: y_pred,
+    )
+    n_static = y_pred.shape[1]
+    # Take one more than k when there is one more: an unselected item ties
+    # with the k-th score exactly when the (k+1)-th score equals the k-th,
+    # i.e. when the smallest of the k+1 values occurs twice. The k+1 slots
+    # are kept (the last one marked empty) rather than sliced: XLA turns a
+    # `top_k` whose outputs are sliced into a sort of the whole row, ten
+    # times slower on CPU (also why `kth` is a `min`, not `values[:, -1]`).
+    extra = n_static is not None and k < n_static
+    m = k + 1 if extra else k
+    values, slots = ops.top_k(masked, m, sorted=True)
     slots = ops.cast(slots, "int32")
-    # Not `values[:, -1:]`: XLA turns a `top_k` whose values are sliced into a
-    # sort of the whole row, ten times slower on CPU.
     kth = ops.min(values, axis=1, keepdims=True)
-    taken_valid = ops.greater_equal(ops.take_along_axis(y_true, slots, axis=1), 0.0)
-    # Ties at the boundary: more than k items score at least the k-th value.
-    # (With fewer than k rankable items the k-th value is -inf and excluded
-    # items count too; the exact path then runs, which is only slower.)
-    at_least = ops.count_nonzero(ops.greater_equal(masked, kth), axis=1)
-    tied = ops.any(ops.greater(at_least, k))
-    if k > 1:
-        # Ties inside the selection: `top_k` does not order them by index.
-        # (The scores are gathered again rather than `values` sliced, see above.)
-        selected = ops.take_along_axis(masked, slots, axis=1)
-        tied = ops.logical_or(
-            tied, ops.any(ops.equal(selected[:, 1:], selected[:, :-1]))
-        )
+    in_k = ops.less(ops.expand_dims(ops.arange(m, dtype="int32"), 0), k)
+    if extra:
+        at_kth = ops.sum(ops.cast(ops.equal(values, kth), "float32"), axis=1)
+        boundary_tie = ops.any(ops.greater(at_kth, 1.0))
+    elif n_static is not None:  # k == n: every item is selected.
+        boundary_tie = ops.convert_to_tensor(False)
+    else:  # Unknown n: more than k items score at least the k-th value?
+        at_least = ops.sum(ops.cast(ops.greater_equal(masked, kth), "float32"), axis=1)
+        boundary_tie = ops.any(ops.greater(at_least, float(k)))
 
     def exact_selection():
+        # The items above the k-th score get the keys 2n - index, those at it
+        # n - index, the others 0: the k largest keys are the selection.
         # Float keys: exact for n < 2**23, and `top_k` on floats is fast on
         # every backend (XLA's integer top_k is not).
         index = ops.expand_dims(ops.arange(n, dtype="float32"), 0)
         n_float = ops.cast(n, "float32")
+        valid = ops.greater_equal(y_true, 0.0)
         above = ops.logical_and(valid, ops.greater(masked, kth))
         at = ops.logical_and(valid, ops.equal(masked, kth))
         zero = ops.zeros_like(index)
         key = ops.where(
             above, 2.0 * n_float - index, ops.where(at, n_float - index, zero)
         )
-        key_top, chosen = ops.top_k(key, k, sorted=False)
-        chosen = ops.cast(chosen, "int32")
-        filled = ops.greater(key_top, 0.0)
-        # q ranks before p when it scores more, or the same with a lower index.
-        scores = ops.take_along_axis(y_pred, chosen, axis=1)
-        s_p = ops.expand_dims(scores, 2)
-        s_q = ops.expand_dims(scores, 1)
-        i_p = ops.expand_dims(chosen, 2)
-        i_q = ops.expand_dims(chosen, 1)
-        before = ops.logical_or(
-            ops.greater(s_q, s_p),
-            ops.logical_and(ops.equal(s_q, s_p), ops.less(i_q, i_p)),
-        )
-        before = ops.logical_and(before, ops.expand_dims(filled, 1))
-        ranks = ops.sum(ops.cast(before, "float32"), axis=2)
-        # Put the slots in rank order; empty slots go last.
-        position = ops.expand_dims(ops.arange(k, dtype="float32"), 0)
-        order_key = ops.where(filled, -ranks, -(float(k) + position))
-        _, order = ops.top_k(order_key, k, sorted=True)
-        order = ops.cast(order, "int32")
-        return (
-            ops.take_along_axis(filled, order, axis=1),
-            ops.take_along_axis(chosen, order, axis=1),
-        )
+        key_top, chosen = ops.top_k(key, m, sorted=True)
+        filled = ops.logical_and(ops.greater(key_top, 0.0), in_k)
+        return filled, ops.cast(chosen, "int32")
 
     def fast_selection():
-        return taken_valid, slots
+        valid = ops.greater_equal(ops.take_along_axis(y_true, slots, axis=1), 0.0)
+        return ops.logical_and(valid, in_k), slots
 
-    filled, slots = cond(tied, exact_selection, fast_selection)
+    filled, slots = cond(boundary_tie, exact_selection, fast_selection)
+
+    # Order by score (empty slots at -inf), then number the runs of equal
+    # scores (empty slots form a last run of their own) and sort by
+    # (run, index): the tie rule, with empty slots last. Then keep k slots.
+    scores = ops.where(filled, ops.take_along_axis(masked, slots, axis=1), neg_inf)
+    _, by_score = ops.top_k(scores, m, sorted=True)
+    by_score = ops.cast(by_score, "int32")
+    slots = ops.take_along_axis(slots, by_score, axis=1)
+    filled = ops.take_along_axis(filled, by_score, axis=1)
+    scores = ops.take_along_axis(scores, by_score, axis=1)
+    if m > 1:
+        new_run = ops.cast(ops.not_equal(scores[:, 1:], scores[:, :-1]), "int32")
+        run = ops.concatenate(
+            [ops.zeros_like(new_run[:, :1]), ops.cumsum(new_run, axis=1)], axis=1
+        )
+        run = ops.where(filled, run, m)
+        index_rank = ops.cast(ops.argsort(ops.argsort(slots, axis=1), axis=1), "int32")
+        order = ops.argsort(run * m + index_rank, axis=1)
+        slots = ops.take_along_axis(slots, order, axis=1)
+        filled = ops.take_along_axis(filled, order, axis=1)
+    if extra:
+        slots, filled = slots[:, :k], filled[:, :k]
 
     labels = ops.take_along_axis(y_true, slots, axis=1)
     labels = ops.where(filled, labels, ops.zeros_like(labels))
     ranks = ops.expand_dims(ops.arange(k, dtype="float32"), 0)
     relevant = ops.logical_and(filled, ops.greater(labels, 0.0))
-    num_relevant = ops.cast(
-        ops.count_nonzero(ops.greater(y_true, 0.0), axis=1), "float32"
-    )
+    num_relevant = ops.sum(ops.cast(ops.greater(y_true, 0.0), "float32"), axis=1)
     return TopK(labels, ranks, relevant, num_relevant)
 
 
@@ -351,16 +364,18 @@ def row_values(fn, y_true, y_pred, k, **kwargs):
         relevant item.
     """
     y_true, y_pred = check_inputs(y_true, y_pred, k)
-    nan_true = ops.any(ops.isnan(y_true), axis=1)
-    nan_pred = ops.any(ops.isnan(y_pred), axis=1)
-    check_no_nan(nan_true, "y_true")
-    check_no_nan(nan_pred, "y_pred")
+    # One pass finds rows with NaN in either input (a label of +-inf meeting
+    # a score of -+inf also gives NaN: such labels are invalid too).
+    has_nan = ops.any(ops.isnan(y_true + ops.cast(y_pred, y_true.dtype)), axis=1)
+    if is_concrete(has_nan) and bool(to_numpy(ops.any(has_nan))):
+        check_no_nan(ops.any(ops.isnan(y_true), axis=1), "y_true")
+        check_no_nan(ops.any(ops.isnan(y_pred), axis=1), "y_pred")
+        check_no_nan(has_nan, "y_true + y_pred")
     topk = top_k(y_true, y_pred, k)
     if fn is ndcg:
         values = fn(topk, k, y_true, **kwargs)
     else:
         values = fn(topk, k, **kwargs)
-    has_nan = ops.logical_or(nan_true, nan_pred)
     values = ops.where(has_nan, ops.cast(float("nan"), values.dtype), values)
     has_relevant = ops.cast(ops.greater(topk.num_relevant, 0.0), "float32")
     return ops.cast(values, "float32"), has_relevant

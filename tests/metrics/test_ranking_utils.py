@@ -106,8 +106,8 @@ def test_streaming_equals_one_shot_and_reset(name, cls, fn, kwargs):
 
 
 def test_compiled_evaluate_and_fit_match_reference():
-    # Three metrics cover every code path (top-k with ties, both conds, the
-    # (k, k) ranks); XLA compiles slowly, so not all seven.
+    # Three metrics cover every code path (top-k with ties, both selections,
+    # the ordering of tied runs); XLA compiles slowly, so not all seven.
     chosen = [METRICS[2], METRICS[4], METRICS[6]]
     y_true, y_pred = _heavy_ties(seed=3)
     weights = np.linspace(0.5, 1.5, len(y_true)).astype("float32")
@@ -177,6 +177,75 @@ def test_ties_break_by_index_at_scale():
             atol=1e-6,
             err_msg=name,
         )
+
+
+def _tie_scenarios():
+    """Rows that each take a different path through the selection."""
+    n, k = 12, 4
+    base = np.arange(n, 0, -1).astype("float32")  # distinct, item 0 highest
+    rows = []
+    rows.append(base)  # no tie at all
+    inside = base.copy()
+    inside[[0, 1, 2]] = 20.0  # a tie inside the top k only
+    rows.append(inside)
+    boundary = base.copy()
+    boundary[[3, 9]] = 100.0  # ties at the top...
+    boundary[[1, 5, 6]] = base[0]  # ...and across the k-th place (0, 1, 5, 6)
+    rows.append(boundary)
+    infinite = base.copy()
+    infinite[[2, 8]] = -np.inf  # valid items scoring -inf
+    rows.append(infinite)
+    y_pred = np.stack(rows + [base, base])
+    y_true = np.zeros_like(y_pred)
+    y_true[:, [0, 3, 6, 8, 11]] = 1.0
+    y_true[4, 1:4] = -1.0  # excluded items among the best scores
+    y_true[5, 2:] = -1.0  # fewer rankable items (2) than k
+    return y_true, y_pred, k
+
+
+@pytest.mark.parametrize("name,cls,fn,kwargs", METRICS)
+def test_each_selection_path_matches_reference(name, cls, fn, kwargs):
+    y_true, y_pred, k = _tie_scenarios()
+    np.testing.assert_allclose(
+        np.asarray(fn(y_true, y_pred, k, **kwargs)),
+        ref.rows(name, y_true, y_pred, k, **kwargs),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    # One row at a time: each batch takes one path only.
+    for row in range(len(y_true)):
+        np.testing.assert_allclose(
+            np.asarray(fn(y_true[row : row + 1], y_pred[row : row + 1], k, **kwargs)),
+            ref.rows(name, y_true[row : row + 1], y_pred[row : row + 1], k, **kwargs),
+            rtol=1e-5,
+            atol=1e-6,
+            err_msg=f"row {row}",
+        )
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="only TensorFlow graphs have a number of items unknown until run time",
+)
+def test_unknown_number_of_items_in_a_graph():
+    import tensorflow as tf
+
+    y_true, y_pred, k = _tie_scenarios()
+    heavy_true, heavy_pred = _heavy_ties()
+    spec = tf.TensorSpec((None, None), tf.float32)
+    for name, _, fn, kwargs in METRICS:
+        graph_fn = tf.function(
+            lambda t, p, fn=fn, kwargs=kwargs: fn(t, p, k, **kwargs),
+            input_signature=[spec, spec],
+        )
+        for t, p in ((y_true, y_pred), (heavy_true, heavy_pred)):
+            np.testing.assert_allclose(
+                graph_fn(t, p).numpy(),
+                ref.rows(name, t, p, k, **kwargs),
+                rtol=1e-5,
+                atol=1e-6,
+                err_msg=name,
+            )
 
 
 @pytest.mark.parametrize("name", ["y_true", "y_pred"])
