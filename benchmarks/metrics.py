@@ -120,11 +120,14 @@ def runner(metric):
 
 
 def timed(fn, repeats):
+    """Median seconds of `repeats` calls after a warm-up, and the value."""
     value = float(keras.ops.convert_to_numpy(fn()))  # warm-up / compile
-    start = time.perf_counter()
+    seconds = []
     for _ in range(repeats):
+        start = time.perf_counter()
         value = float(keras.ops.convert_to_numpy(fn()))
-    return (time.perf_counter() - start) / repeats, value
+        seconds.append(time.perf_counter() - start)
+    return float(np.median(seconds)), value
 
 
 def main():
@@ -132,10 +135,15 @@ def main():
     parser.add_argument("--quick", action="store_true", help="tiny inputs")
     parser.add_argument("--batch", type=int, default=1024)
     parser.add_argument("--items", type=int, default=20000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="timed calls of ours (median)"
+    )
+    parser.add_argument(
+        "--krs-repeats", type=int, default=2, help="timed calls of keras-rs (median)"
+    )
     args = parser.parse_args()
     if args.quick:
-        args.batch, args.items, args.repeats = 64, 2000, 1
+        args.batch, args.items, args.repeats, args.krs_repeats = 64, 2000, 1, 1
     rng = np.random.default_rng(0)
     y_true = np.zeros((args.batch, args.items), "float32")
     for row in y_true:
@@ -163,7 +171,9 @@ def main():
             krs_s = krs_v = None
             if name in theirs:
                 krs_run = runner(theirs[name](k=k))
-                krs_s, krs_v = timed(lambda r=krs_run: r(t_true, t_pred), 1)
+                krs_s, krs_v = timed(
+                    lambda r=krs_run: r(t_true, t_pred), args.krs_repeats
+                )
             row = {
                 "metric": name,
                 "k": k,
@@ -203,6 +213,8 @@ def main():
         ),
         "inputs": f"{args.batch}x{args.items}, 8 relevant per row",
         "repeats": args.repeats,
+        "keras_rs_repeats": args.krs_repeats,
+        "timing": "median of the timed calls after one warm-up call",
         "keras_rs_version": krs_version,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "load_average_at_end": os.getloadavg(),

@@ -263,6 +263,19 @@ def test_nan_raises_in_eager_calls(name):
         metric.update_state(inputs["y_true"], inputs["y_pred"])
 
 
+def test_infinite_scores_are_not_nan():
+    # A row with both +inf and -inf sums to NaN; it must still be ranked.
+    y_true = np.array([[0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 0.0, 0.0]], "float32")
+    y_pred = np.array([[np.inf, -np.inf, 0.5, 1.0], [0.0, 1.0, 2.0, 3.0]], "float32")
+    for name, _, fn, kwargs in METRICS:
+        np.testing.assert_allclose(
+            np.asarray(fn(y_true, y_pred, 2, **kwargs)),
+            ref.rows(name, y_true, y_pred, 2, **kwargs),
+            rtol=1e-5,
+            err_msg=name,
+        )
+
+
 def test_nan_inside_a_compiled_step_gives_nan_not_a_silent_value():
     """Compiled evaluate (TensorFlow, JAX) cannot read values: NaN comes out.
     PyTorch's evaluate runs eagerly, so it raises."""
