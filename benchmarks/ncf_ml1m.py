@@ -127,14 +127,14 @@ def split_validation(train, seed):
     return fit.reset_index(drop=True), val.reset_index(drop=True)
 
 
-def evaluate(model, users, candidates):
+def evaluate(model, users, candidates, num_items):
     """HR@10 and NDCG@10 of column 0 of `candidates` among the whole row."""
     result = keras_recsys.evaluation.evaluate_topk(
         keras_recsys.evaluation.pairwise_scorer(model),
         queries=users,
         targets=candidates[:, 0],
         candidates=candidates,
-        num_items=NUM["items"],
+        num_items=num_items,
         metrics=("hit_rate", "ndcg"),
         ks=(10,),
         batch_size=1000,
@@ -179,17 +179,14 @@ SIZES = dict(embedding_dim=64, mlp_embedding_dim=128, mlp_units=(128, 64))
 QUICK_SIZES = dict(embedding_dim=8, mlp_embedding_dim=8, mlp_units=(8, 4))
 
 
-def build(variant, sizes):
+def build(variant, sizes, num_users, num_items):
     return keras_recsys.models.build_ncf(
-        NUM["users"],
-        NUM["items"],
+        num_users,
+        num_items,
         variant=variant,
         embeddings_initializer=keras.initializers.RandomNormal(stddev=0.01),
         **sizes,
     )
-
-
-NUM = {}
 
 
 def train_variant(name, model, args, data, rng):
@@ -216,8 +213,12 @@ def train_variant(name, model, args, data, rng):
 
     def record(epoch, loss, seconds):
         nonlocal best, best_weights
-        val = evaluate(model, data["val_users"], data["val_candidates"])
-        test = evaluate(model, data["test_users"], data["test_candidates"])
+        val = evaluate(
+            model, data["val_users"], data["val_candidates"], data["num_items"]
+        )
+        test = evaluate(
+            model, data["test_users"], data["test_candidates"], data["num_items"]
+        )
         row = {
             "epoch": epoch,
             "loss": None if loss is None else round(loss, 5),
@@ -246,7 +247,7 @@ def train_variant(name, model, args, data, rng):
         negatives = keras_recsys.data.sample_negatives(
             pos_users,
             fit_df,
-            NUM["items"],
+            data["num_items"],
             num_negatives=args.negatives,
             seed=rng,
             user_col="user",
@@ -342,7 +343,6 @@ def main():
         keep = np.arange(200)
         train = train[train["user"].isin(keep)]
         test, test_negatives = test.iloc[keep], test_negatives[keep]
-    NUM.update(users=num_users, items=num_items)
     fit_df, val = split_validation(train, args.seed)
     val_users = val["user"].to_numpy().astype("int32")
     # Validation negatives: items the user never rated (train or test).
@@ -366,6 +366,7 @@ def main():
         "val_candidates": val_candidates,
         "test_users": test_users,
         "test_candidates": test_candidates,
+        "num_items": num_items,
     }
     print(
         f"ML-1M NCF protocol (rebuilt training file): {num_users} users, "
@@ -412,7 +413,7 @@ def main():
                 trained["gmf"], trained["mlp"], alpha=0.5
             )
         else:
-            model = build(CONFIGS[name]["variant"], sizes)
+            model = build(CONFIGS[name]["variant"], sizes, num_users, num_items)
         results[name] = train_variant(name, model, args, data, rng)
         trained[name] = model
         if name == "neumf_pretrained":

@@ -324,12 +324,13 @@ def evaluate_topk(
         counted += int((labels > 0).any(axis=1).sum())
         if progbar is not None:
             progbar.update(b + 1)
-    keys = [f"{m}@{k}" for k in ks for m in metrics]
+    # `sums` is ordered by k, then metric; the result by metric, then k.
+    sums = dict(zip([(m, k) for k in ks for m in metrics], sums))
     results = {
-        key: (float(value) / counted if counted else 0.0)
-        for key, value in zip(keys, sums)
+        f"{m}@{k}": (float(sums[m, k]) / counted if counted else 0.0)
+        for m in metrics
+        for k in ks
     }
-    results = {f"{m}@{k}": results[f"{m}@{k}"] for m in metrics for k in ks}
     results["num_users"] = counted
     return results
 

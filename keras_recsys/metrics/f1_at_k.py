@@ -37,10 +37,7 @@ def f1_at_k(y_true, y_pred, k):
     keras_recsys.metrics.f1_at_k(y_true, y_pred, k=2)  # [0.5]
     ```
     """
-    values, _ = ranking_utils.row_values(
-        ranking_utils.f1, y_true, y_pred, ranking_utils.check_k(k)
-    )
-    return values
+    return ranking_utils.per_row(ranking_utils.f1, y_true, y_pred, k)
 
 
 @keras_recsys_export("keras_recsys.metrics.F1AtK")
@@ -82,9 +79,4 @@ class F1AtK(RankingMetric):
     """
 
     base_name = "f1"
-
-    def __init__(self, k, name=None, dtype=None):
-        super().__init__(k, name=name, dtype=dtype)
-
-    def row_values(self, y_true, y_pred):
-        return ranking_utils.row_values(ranking_utils.f1, y_true, y_pred, self.k)
+    row_fn = staticmethod(ranking_utils.f1)

@@ -39,10 +39,7 @@ def hit_rate_at_k(y_true, y_pred, k):
         - He et al., 2017. Neural Collaborative Filtering. WWW. (HR@10 under
           the sampled protocol).
     """
-    values, _ = ranking_utils.row_values(
-        ranking_utils.hit_rate, y_true, y_pred, ranking_utils.check_k(k)
-    )
-    return values
+    return ranking_utils.per_row(ranking_utils.hit_rate, y_true, y_pred, k)
 
 
 @keras_recsys_export("keras_recsys.metrics.HitRateAtK")
@@ -86,9 +83,4 @@ class HitRateAtK(RankingMetric):
     """
 
     base_name = "hit_rate"
-
-    def __init__(self, k, name=None, dtype=None):
-        super().__init__(k, name=name, dtype=dtype)
-
-    def row_values(self, y_true, y_pred):
-        return ranking_utils.row_values(ranking_utils.hit_rate, y_true, y_pred, self.k)
+    row_fn = staticmethod(ranking_utils.hit_rate)

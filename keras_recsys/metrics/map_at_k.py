@@ -37,10 +37,7 @@ def map_at_k(y_true, y_pred, k):
     keras_recsys.metrics.map_at_k(y_true, y_pred, k=2)  # [0.25]
     ```
     """
-    values, _ = ranking_utils.row_values(
-        ranking_utils.average_precision, y_true, y_pred, ranking_utils.check_k(k)
-    )
-    return values
+    return ranking_utils.per_row(ranking_utils.average_precision, y_true, y_pred, k)
 
 
 @keras_recsys_export("keras_recsys.metrics.MAPAtK")
@@ -82,11 +79,4 @@ class MAPAtK(RankingMetric):
     """
 
     base_name = "map"
-
-    def __init__(self, k, name=None, dtype=None):
-        super().__init__(k, name=name, dtype=dtype)
-
-    def row_values(self, y_true, y_pred):
-        return ranking_utils.row_values(
-            ranking_utils.average_precision, y_true, y_pred, self.k
-        )
+    row_fn = staticmethod(ranking_utils.average_precision)

@@ -46,10 +46,7 @@ def ndcg_at_k(y_true, y_pred, k, gain="exponential"):
           Techniques. ACM TOIS.
     """
     check_one_of("gain", gain, ("exponential", "linear"))
-    values, _ = ranking_utils.row_values(
-        ranking_utils.ndcg, y_true, y_pred, ranking_utils.check_k(k), gain_type=gain
-    )
-    return values
+    return ranking_utils.per_row(ranking_utils.ndcg, y_true, y_pred, k, gain_type=gain)
 
 
 @keras_recsys_export("keras_recsys.metrics.NDCGAtK")
@@ -98,15 +95,14 @@ class NDCGAtK(RankingMetric):
     """
 
     base_name = "ndcg"
+    row_fn = staticmethod(ranking_utils.ndcg)
 
     def __init__(self, k, gain="exponential", name=None, dtype=None):
         self.gain = check_one_of("gain", gain, ("exponential", "linear"))
         super().__init__(k, name=name, dtype=dtype)
 
-    def row_values(self, y_true, y_pred):
-        return ranking_utils.row_values(
-            ranking_utils.ndcg, y_true, y_pred, self.k, gain_type=self.gain
-        )
+    def row_kwargs(self):
+        return {"gain_type": self.gain}
 
     def get_config(self):
         return {**super().get_config(), "gain": self.gain}

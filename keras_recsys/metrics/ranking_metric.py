@@ -8,9 +8,10 @@ from keras_recsys.metrics import ranking_utils
 class RankingMetric(keras.metrics.Mean):
     """A streaming mean of a per-row ranking metric at a cut-off `k`.
 
-    Subclasses implement one hook, `row_values(y_true, y_pred)`, returning
-    per-row values and per-row weights (0 for rows with no relevant item);
-    this class checks the sample weights, multiplies them in and streams the
+    Subclasses name their per-row function of `ranking_utils` in `row_fn`
+    (and its extra arguments in `row_kwargs()`); `row_values` returns per-row
+    values and per-row weights (0 for rows with no relevant item), and this
+    class checks the sample weights, multiplies them in and streams the
     weighted mean, so results over several batches equal the result over all
     rows at once. The input contract is documented in
     `keras_recsys.metrics.ranking_utils` and in docs/concepts.md.
@@ -23,14 +24,21 @@ class RankingMetric(keras.metrics.Mean):
     """
 
     base_name = None
+    row_fn = None  # a per-row function of `ranking_utils`, as a staticmethod
 
     def __init__(self, k, name=None, dtype=None):
         self.k = ranking_utils.check_k(k)
         super().__init__(name=name or f"{self.base_name}_at_{self.k}", dtype=dtype)
 
+    def row_kwargs(self):
+        """Extra keyword arguments of `row_fn`."""
+        return {}
+
     def row_values(self, y_true, y_pred):
         """Returns `(values, weights)`, each `(batch,)`."""
-        raise NotImplementedError
+        return ranking_utils.row_values(
+            self.row_fn, y_true, y_pred, self.k, **self.row_kwargs()
+        )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         values, weights = self.row_values(y_true, y_pred)

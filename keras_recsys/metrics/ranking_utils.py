@@ -395,3 +395,9 @@ def row_values(fn, y_true, y_pred, k, **kwargs):
     values = ops.where(has_nan, ops.cast(float("nan"), values.dtype), values)
     has_relevant = ops.cast(ops.greater(topk.num_relevant, 0.0), "float32")
     return ops.cast(values, "float32"), has_relevant
+
+
+def per_row(fn, y_true, y_pred, k, **kwargs):
+    """The public per-row functions: checks `k`, returns `(batch,)` values."""
+    values, _ = row_values(fn, y_true, y_pred, check_k(k), **kwargs)
+    return values

@@ -43,14 +43,9 @@ def recall_at_k(y_true, y_pred, k, cap_at_k=False):
         - Liang et al., 2018. Variational Autoencoders for Collaborative
           Filtering. WWW. (recall@k normalized by min(k, relevant)).
     """
-    values, _ = ranking_utils.row_values(
-        ranking_utils.recall,
-        y_true,
-        y_pred,
-        ranking_utils.check_k(k),
-        cap_at_k=bool(cap_at_k),
+    return ranking_utils.per_row(
+        ranking_utils.recall, y_true, y_pred, k, cap_at_k=bool(cap_at_k)
     )
-    return values
 
 
 @keras_recsys_export("keras_recsys.metrics.RecallAtK")
@@ -98,15 +93,14 @@ class RecallAtK(RankingMetric):
     """
 
     base_name = "recall"
+    row_fn = staticmethod(ranking_utils.recall)
 
     def __init__(self, k, cap_at_k=False, name=None, dtype=None):
         self.cap_at_k = bool(cap_at_k)
         super().__init__(k, name=name, dtype=dtype)
 
-    def row_values(self, y_true, y_pred):
-        return ranking_utils.row_values(
-            ranking_utils.recall, y_true, y_pred, self.k, cap_at_k=self.cap_at_k
-        )
+    def row_kwargs(self):
+        return {"cap_at_k": self.cap_at_k}
 
     def get_config(self):
         return {**super().get_config(), "cap_at_k": self.cap_at_k}
