@@ -54,3 +54,26 @@ def backend():
 def require_data():
     """The `data_path` function, for tests that need other data files."""
     return data_path
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselects tests that do not belong to this pass.
+
+    - `backend_independent` tests (numpy, pandas or pure-Python paths) run
+      once, in the TensorFlow pass, not three times.
+    - `multi_device` tests run only in their own pass (`-m multi_device`),
+      which sets up virtual devices or worker processes.
+    """
+    backend = keras.backend.backend()
+    explicit = config.getoption("-m") or ""
+    keep, drop = [], []
+    for item in items:
+        if "multi_device" in item.keywords and "multi_device" not in explicit:
+            drop.append(item)
+        elif "backend_independent" in item.keywords and backend != "tensorflow":
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
