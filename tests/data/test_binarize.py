@@ -6,6 +6,9 @@ import pytest
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 
 def test_threshold():
     df = pd.DataFrame({"user_id": [1, 1, 2], "item_id": [1, 2, 3], "rating": [5, 2, 4]})

@@ -2,6 +2,7 @@ import copy
 
 import numpy as np
 import pandas as pd
+import pytest
 from _data_frames import SETTINGS
 from _data_frames import interaction_frames
 from _data_frames import time_rank_key
@@ -9,6 +10,9 @@ from hypothesis import given
 from hypothesis import settings
 
 import keras_recsys
+
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
 
 
 @settings(**SETTINGS)

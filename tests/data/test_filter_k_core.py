@@ -1,6 +1,7 @@
 import copy
 
 import pandas as pd
+import pytest
 from _data_frames import SETTINGS
 from _data_frames import interaction_frames
 from hypothesis import given
@@ -8,6 +9,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 import keras_recsys
+
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
 
 
 def reference(df, ku, ki):

@@ -4,6 +4,9 @@ import pytest
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 
 def test_maps_to_one_based_codes_in_sorted_order():
     values = np.array([30, 10, 20, 10, 30])

@@ -8,6 +8,9 @@ import pytest
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 D = keras_recsys.data
 
 

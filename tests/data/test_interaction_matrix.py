@@ -7,6 +7,9 @@ import scipy.sparse as sp
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 
 def test_binary_and_valued():
     df = pd.DataFrame(

@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 
 def reference(df, n_test, n_val, min_train):
     """Plain per-user loop: order by (time, NaN oldest; then input position)."""

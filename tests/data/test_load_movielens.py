@@ -9,6 +9,9 @@ import pytest
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 
 def test_movielens_100k(ml100k_dir):
     data = keras_recsys.data.load_movielens("ml-100k", data_dir=ml100k_dir)

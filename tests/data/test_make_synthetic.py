@@ -4,6 +4,9 @@ import pytest
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 
 def hit_rate_at_10(scores, train, test):
     """Plain loop: is the held-out item in the top 10 of the unseen items?"""

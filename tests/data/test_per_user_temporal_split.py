@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 
 @settings(**SETTINGS)
 @given(interaction_frames(), st.sampled_from([(0.8, 0.2), (0.5, 0.25, 0.25)]))

@@ -5,6 +5,9 @@ import pytest
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 ROWS = [(1, 10, 5.0, 978300760), (2, 20, 3.0, 978302109)]
 NAMES = ["user_id", "item_id", "rating", "timestamp"]
 

@@ -6,6 +6,9 @@ import pytest
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 
 def test_rules_against_plain_formulas():
     rng = np.random.default_rng(0)

@@ -8,6 +8,9 @@ from hypothesis import strategies as st
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 
 @settings(**SETTINGS)
 @given(st.integers(0, 500), st.booleans())

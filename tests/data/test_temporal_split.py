@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 
 import keras_recsys
 
+# pandas and numpy only: runs in the TensorFlow pass, not three times.
+pytestmark = pytest.mark.backend_independent
+
 
 def _t(part):
     t = part["timestamp"].to_numpy()
