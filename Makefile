@@ -47,7 +47,7 @@ DEMO_ARGS ?=
 demo: install
 	$(VENV)/bin/keras-recsys demo $(DEMO_ARGS)
 
-# Strict Sphinx build (warnings are errors) into docs/_build/html.
+# Strict Sphinx build (warnings are errors) into build/docs/html.
 docs: install
 	$(PY) tools/build_docs.py
 

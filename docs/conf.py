@@ -1,7 +1,7 @@
 """Sphinx configuration of the keras_recsys documentation.
 
 Build with `make docs` (tools/build_docs.py): it stages these sources with the
-generated API reference and results page under docs/_build/src and runs
+generated API reference and results page under build/docs/src and runs
 `sphinx-build -W --keep-going -n`, so any warning, including a broken
 reference, fails the build.
 """
@@ -11,7 +11,7 @@ import pathlib
 import re
 import sys
 
-# The staged copy lives in docs/_build/src; find the repository root by
+# The staged copy lives in build/docs/src; find the repository root by
 # walking up to pyproject.toml so the package imports without installation.
 _here = pathlib.Path(__file__).resolve().parent
 for _parent in (_here, *_here.parents):
@@ -91,8 +91,10 @@ html_title = f"keras_recsys {release}"
 html_theme_options = {
     "description": "Keras 3 building blocks for recommender systems",
     "fixed_sidebar": True,
+    "page_width": "auto",
+    "body_max_width": "none",
 }
-html_static_path = []
+html_static_path = ["_static"]
 
 _FENCE = re.compile(r"^(\s*)```+\s*(\w*)\s*$")
 # `**kwargs` / `*args` in prose or in a combined `Args:` entry

@@ -557,12 +557,24 @@ def run_demo(args):
         "total_seconds": total,
         "rows": rows,
     }
+    # The results are written before the chart, so a missing matplotlib
+    # never loses them.
     (out_dir / "results.json").write_text(json.dumps(report, indent=2))
-    plot(rows, out_dir / "results.png", title)
     (out_dir / "results.txt").write_text(f"{title}\n{table}\n")
+    written = [out_dir / "results.json", out_dir / "results.txt"]
+    try:
+        plot(rows, out_dir / "results.png", title)
+        written.append(out_dir / "results.png")
+    except ModuleNotFoundError as error:
+        if error.name != "matplotlib":
+            raise
+        _log(
+            "\nmatplotlib is not installed, so no chart was drawn: "
+            'pip install "keras-recsys[demo]" draws results.png.',
+            args.quiet,
+        )
     _log(
-        f"\nwrote {out_dir / 'results.png'}, {out_dir / 'results.json'} and "
-        f"{out_dir / 'results.txt'}; total {total:.0f}s",
+        f"\nwrote {', '.join(str(p) for p in written)}; total {total:.0f}s",
         args.quiet,
     )
     baseline = next((r for r in rows if r["key"] == "popularity"), None)

@@ -124,3 +124,31 @@ def test_demo_on_synthetic(tmp_path, capsys):
     assert report["num_eval_users"] == cli.SYNTHETIC["num_users"]
     # The factors planted in the synthetic data are learnable.
     assert rows["mult_dae"][f"ndcg@{K}"] > 1.2 * rows["popularity"][f"ndcg@{K}"]
+
+
+@pytest.mark.backend_independent
+def test_demo_without_matplotlib_keeps_its_results(tmp_path, capsys, monkeypatch):
+    import sys
+
+    # A None entry in sys.modules makes `import matplotlib` fail as if absent.
+    for name in [m for m in sys.modules if m.split(".")[0] == "matplotlib"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    out = tmp_path / "demo"
+    cli.main(
+        [
+            "demo",
+            "--dataset",
+            "synthetic",
+            "--models",
+            "popularity",
+            "--output-dir",
+            str(out),
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert not (out / "results.png").exists()
+    report = json.loads((out / "results.json").read_text())
+    assert [row["key"] for row in report["rows"]] == ["popularity"]
+    assert "MostPopular" in (out / "results.txt").read_text()
+    assert 'pip install "keras-recsys[demo]"' in printed

@@ -1,13 +1,18 @@
 """Builds the documentation strictly: any Sphinx warning fails the build.
 
-Usage: python tools/build_docs.py [--out docs/_build/html] [--builder html]
+Usage: python tools/build_docs.py [--out build/docs/html] [--builder html]
+
+Nothing is written inside docs/: the sources are staged in build/docs/src.
+`--out` is emptied before the build only when it is a previous Sphinx output
+(it holds `.buildinfo`) or an empty folder; any other existing folder is
+refused, so a mistyped path never deletes someone's files.
 
 Steps:
-1. Copies the hand-written pages of docs/ to docs/_build/src.
+1. Copies the hand-written pages of docs/ to build/docs/src.
 2. Writes the table of contents of index.md from the pages present, in a
    fixed reading order, so a page another engineer has not written yet never
    breaks the build.
-3. Generates the API reference (docs/_build/src/api/*.md) from each
+3. Generates the API reference (build/docs/src/api/*.md) from each
    subpackage's `__all__`: one autodoc entry per public object.
 4. Generates results.md from benchmarks/results/*.json, with the papers'
    figures beside ours, so the page never goes stale.
@@ -28,6 +33,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 RESULTS = ROOT / "benchmarks" / "results"
+BUILD = ROOT / "build" / "docs"
 
 # Reading order of the hand-written pages; any other page follows, sorted.
 PAGE_ORDER = [
@@ -369,8 +375,8 @@ def write_examples(src):
 
 
 def stage():
-    """Copies docs/ to docs/_build/src and adds the generated pages."""
-    src = DOCS / "_build" / "src"
+    """Copies docs/ to build/docs/src, where the generated pages are added."""
+    src = BUILD / "src"
     if src.exists():
         shutil.rmtree(src)
     shutil.copytree(
@@ -379,14 +385,31 @@ def stage():
     return src
 
 
+def clear_output(out):
+    """Empties `out` for a fresh build, refusing anything but an old build."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise SystemExit(f"--out {out} exists and is not a folder; refusing.")
+    inside_docs = out == DOCS or DOCS in out.parents
+    if inside_docs or out == ROOT or out in ROOT.parents:
+        raise SystemExit(f"--out {out} is a source folder; refusing to delete it.")
+    if any(out.iterdir()) and not (out / ".buildinfo").exists():
+        raise SystemExit(
+            f"--out {out} is not empty and is not a Sphinx output (no "
+            ".buildinfo); refusing to delete it. Pass a new or empty folder."
+        )
+    shutil.rmtree(out)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(DOCS / "_build" / "html"))
+    parser.add_argument("--out", default=str(BUILD / "html"))
     parser.add_argument("--builder", default="html")
     parser.add_argument(
         "--stage-only",
         action="store_true",
-        help="write docs/_build/src and stop (no sphinx-build)",
+        help="write build/docs/src and stop (no sphinx-build)",
     )
     args = parser.parse_args(argv)
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -403,9 +426,8 @@ def main(argv=None):
     print(f"examples: {', '.join(examples) or 'none'}")
     if args.stage_only:
         return 0
-    out = pathlib.Path(args.out)
-    if out.exists():
-        shutil.rmtree(out)
+    out = pathlib.Path(args.out).resolve()
+    clear_output(out)
     command = [
         sys.executable,
         "-m",
