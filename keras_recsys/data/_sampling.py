@@ -5,6 +5,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from keras_recsys.data._utils import as_int_ids
+from keras_recsys.data._utils import check_finite_number
 from keras_recsys.data._utils import check_frame
 from keras_recsys.data._utils import check_id_range
 from keras_recsys.data._utils import sorted_unique
@@ -53,13 +54,29 @@ def positive_keys(positives, num_users_hint, num_items, user_col, item_col):
     check_id_range(items, 0, num_items, "positives (item ids)")
     if users.size and users.min() < 0:
         raise ValueError("`positives` holds negative user ids.")
+    check_encoded_users(users, num_items, "positives (user ids)")
     return sorted_unique(users * num_items + items), items
+
+
+def check_encoded_users(users, num_items, name):
+    """User ids must be dense codes: `user * num_items + item` fits in int64.
+
+    A raw id such as 10**12 would otherwise overflow the keys (a wrong
+    answer) or size tables by the largest id (terabytes).
+    """
+    if users.size and int(users.max()) >= min(2**31, 2**62 // num_items):
+        raise ValueError(
+            f"`{name}` holds id {int(users.max())}: ids must be dense codes "
+            "0..n-1 (encode raw ids with keras_recsys.data.IdEncoder) below "
+            f"{min(2**31, 2**62 // num_items)}."
+        )
 
 
 def item_distribution(strategy, num_items, first_item, pos_items, item_counts, power):
     """None for uniform, else a probability vector over all `num_items` ids."""
     if strategy == "uniform":
         return None
+    power = check_finite_number("popularity_power", power)
     if strategy != "popularity":
         raise ValueError(
             '`strategy` must be "uniform" or "popularity". '
@@ -210,13 +227,14 @@ def sample(
 def check_enough(users, keys, num_items, first_item, num_negatives, distinct):
     """Raises if some user has fewer non-positive items than requested."""
     uniq = sorted_unique(users)
+    # Keys are sorted, so their users are too: count each user's positives
+    # by binary search, in memory proportional to the data, not the ids.
     key_users = keys // num_items
-    key_items = keys % num_items
-    in_range = key_items >= first_item
-    pos_count = np.bincount(
-        key_users[in_range], minlength=int(uniq.max()) + 1 if uniq.size else 0
+    key_users = key_users[keys % num_items >= first_item]
+    pos_count = np.searchsorted(key_users, uniq, side="right") - np.searchsorted(
+        key_users, uniq, side="left"
     )
-    avail = (num_items - first_item) - pos_count[uniq]
+    avail = (num_items - first_item) - pos_count
     need = num_negatives if distinct else 1
     short = avail < need
     if np.any(short):

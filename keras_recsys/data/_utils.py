@@ -51,6 +51,17 @@ def check_int(name, value, minimum=None, allow_none=False):
     return int(value)
 
 
+def check_finite_number(name, value):
+    """Returns `value` as a float; it must be a real, finite number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a number. Received: {name}={value!r}")
+    if not np.isfinite(value):
+        raise ValueError(
+            f"`{name}` must be a finite number. Received: {name}={value!r}"
+        )
+    return float(value)
+
+
 def check_ratios(ratios, name="ratios"):
     """Returns `ratios` as a float array; they must be >= 0 and sum to 1."""
     try:
@@ -88,8 +99,17 @@ def check_fraction(name, value, low_open=False):
 
 def rng_from(seed):
     """A numpy Generator from an int seed, a sequence of ints or None."""
-    if isinstance(seed, np.random.Generator):
-        return seed
+    if seed is None or isinstance(seed, np.random.Generator):
+        return np.random.default_rng(seed) if seed is None else seed
+    parts = [seed] if not isinstance(seed, (list, tuple, np.ndarray)) else seed
+    for part in np.asarray(parts, dtype=object).reshape(-1):
+        if isinstance(part, (bool, np.bool_)) or not isinstance(part, numbers.Integral):
+            raise TypeError(
+                "`seed` must be None, a non-negative int, a sequence of them "
+                f"or a np.random.Generator. Received: seed={seed!r}"
+            )
+        if part < 0:
+            raise ValueError(f"`seed` must be non-negative. Received: seed={seed!r}")
     return np.random.default_rng(seed)
 
 
@@ -115,6 +135,31 @@ def time_key(df, time_col):
         )
     t = np.asarray(t, dtype="float64")
     return np.where(np.isnan(t), -np.inf, t)
+
+
+def unix_seconds(df, time_col):
+    """Float64 Unix seconds of `df[time_col]` (NaN where missing).
+
+    Numbers are taken as Unix seconds; naive datetimes as UTC; timezone-aware
+    datetimes are converted to UTC. So the same instants give the same
+    seconds whichever way they are passed. Strings and other objects are a
+    `TypeError`: parse them first (`pd.to_datetime`).
+    """
+    col = df[time_col]
+    if isinstance(col.dtype, pd.DatetimeTZDtype):
+        col = col.dt.tz_convert("UTC").dt.tz_localize(None)
+    if pd.api.types.is_datetime64_any_dtype(col):
+        ns = col.to_numpy("datetime64[ns]").astype("int64").astype("float64")
+        return np.where(col.isna().to_numpy(), np.nan, ns / 1e9)
+    if pd.api.types.is_bool_dtype(col) or not (
+        pd.api.types.is_numeric_dtype(col) or col.isna().all()
+    ):
+        raise TypeError(
+            f"Column {time_col!r} must hold Unix seconds (numbers) or "
+            f"datetimes. Received dtype {col.dtype}; parse strings first with "
+            "pd.to_datetime."
+        )
+    return col.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def user_time_order(df, user_col, time_col):
@@ -152,6 +197,16 @@ def as_int_ids(values, name):
             raise ValueError(f"`{name}` must hold integer ids. Received floats.")
     elif arr.dtype.kind not in "iu":
         if arr.dtype.kind == "O":
+            # Strings are raw ids, even when they look like numbers ('1'):
+            # parsing them would give them codes IdEncoder does not.
+            if any(
+                isinstance(v, (str, bytes, bool, np.bool_)) for v in arr.reshape(-1)
+            ):
+                raise ValueError(
+                    f"`{name}` must hold integer ids; it holds strings or "
+                    "bools (raw ids). Encode them with "
+                    "keras_recsys.data.IdEncoder first."
+                )
             try:
                 arr = arr.astype("float64")
             except (TypeError, ValueError):

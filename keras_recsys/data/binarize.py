@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 
+from keras_recsys.data._utils import check_finite_number
 from keras_recsys.data._utils import check_frame
 
 
@@ -36,6 +37,7 @@ def binarize(
     keras_recsys.data.binarize(df, threshold=4)  # only the first row, rating 1.0
     ```
     """
+    threshold = check_finite_number("threshold", threshold)
     check_frame(df, (rating_col,), "df")
     if not pd.api.types.is_numeric_dtype(df[rating_col]):
         raise ValueError(

@@ -1,5 +1,3 @@
-import numbers
-
 import pandas as pd
 
 from keras_recsys.data._utils import check_frame
@@ -76,10 +74,13 @@ def fill_missing(df: pd.DataFrame, strategy) -> pd.DataFrame:
             value = modes.iloc[0]
         else:
             value = 0
-            if not pd.api.types.is_numeric_dtype(series) and not isinstance(
-                value, numbers.Number
+            if pd.api.types.is_bool_dtype(series) or not (
+                pd.api.types.is_numeric_dtype(series)
             ):
-                raise ValueError(f'Strategy "zero" needs a numeric column: {col!r}.')
+                raise ValueError(
+                    f'Strategy "zero" needs a numeric column; column {col!r} has '
+                    f"dtype {series.dtype}. Use ('constant', value) for others."
+                )
         out[col] = series.fillna(value)
     if drop_mask.any():
         out = out.loc[~drop_mask]

@@ -5,6 +5,7 @@ from keras_recsys.data._utils import as_int_ids
 from keras_recsys.data._utils import check_frame
 from keras_recsys.data._utils import check_id_range
 from keras_recsys.data._utils import check_int
+from keras_recsys.data._utils import unix_seconds
 
 
 def interaction_features(
@@ -28,9 +29,13 @@ def interaction_features(
       user's previous event in `df` (time order as in
       `keras_recsys.data.leave_last_out`), 0 for the first event or an
       unknown time; `"has_previous"`: float32 1/0.
-    - `"hour"` (0-23) and `"day_of_week"` (0 = Monday) as int32 UTC, from
-      Unix-second times; 0 where the time is unknown, with
-      `"time_known"` float32 1/0.
+    - `"hour"` (0-23) and `"day_of_week"` (0 = Monday) as int32 UTC; 0
+      where the time is unknown, with `"time_known"` float32 1/0.
+
+    Times may be Unix seconds (numbers), naive datetimes (taken as UTC) or
+    timezone-aware datetimes (converted to UTC): the same instants give the
+    same features. Strings are a `TypeError` (parse them with
+    `pd.to_datetime` first).
 
     Args:
         df: DataFrame of interactions with integer ids. Not modified.
@@ -70,6 +75,12 @@ def interaction_features(
             f"`item_genres` must be 2-D (num_items, num_genres). Received shape "
             f"{genres.shape}."
         )
+    if not np.isfinite(genres).all():
+        bad = int(np.flatnonzero(~np.isfinite(genres).all(axis=1))[0])
+        raise ValueError(
+            "`item_genres` must be finite (0/1 or weights); item row "
+            f"{bad} holds NaN or inf. Received: item_genres[{bad}]={genres[bad]}"
+        )
     num_items = genres.shape[0]
     users = as_int_ids(df[user_col].to_numpy(), f"df[{user_col!r}]")
     items = as_int_ids(df[item_col].to_numpy(), f"df[{item_col!r}]")
@@ -93,7 +104,7 @@ def interaction_features(
     if time_col is None:
         return out
 
-    t = pd.to_numeric(df[time_col], errors="coerce").to_numpy(dtype="float64")
+    t = unix_seconds(df, time_col)
     known = ~np.isnan(t)
     n = len(df)
     t_key = np.where(known, t, -np.inf)

@@ -86,6 +86,46 @@ def _download(variant, cache_dir, url, sha256):
     return [extracted, extracted / variant]
 
 
+# Where a variant's own files state its number of ratings.
+_STATED_COUNT = {
+    "ml-100k": ("u.info", r"(\d+) ratings"),
+    "ml-1m": ("README", r"([\d,]+) anonymous ratings"),
+}
+
+
+def _check_ratings(df, path, folder, variant):
+    """Rejects truncated or corrupted ratings instead of loading part of them.
+
+    Every row must hold integer ids and a rating (a partial last line reads as
+    NaN); the number of rows must equal the one the variant's own files state
+    (`u.info`, the ml-1m README), when those files are present.
+    """
+    for col in ("user_id", "item_id", "rating"):
+        values = pd.to_numeric(df[col], errors="coerce").to_numpy("float64")
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size == 0 and col != "rating":
+            bad = np.flatnonzero(values != np.round(values))
+        if bad.size:
+            raise ValueError(
+                f"{path} is corrupted or truncated: column {col!r} of row "
+                f"{int(bad[0]) + 1} is {df[col].iloc[bad[0]]!r} ({bad.size} bad "
+                "row(s)). Replace the file with a fresh copy of the dataset."
+            )
+    stated = _STATED_COUNT.get(variant)
+    if stated is None or not (folder / stated[0]).is_file():
+        return
+    import re
+
+    text = (folder / stated[0]).read_text(encoding="latin-1")
+    match = re.search(stated[1], text)
+    if match and int(match.group(1).replace(",", "")) != len(df):
+        raise ValueError(
+            f"{path} holds {len(df):,} ratings but {folder / stated[0]} states "
+            f"{int(match.group(1).replace(',', '')):,}: the file is truncated or "
+            "corrupted. Replace it with a fresh copy of the dataset."
+        )
+
+
 def _ratings(df):
     out = df[_RATING_COLUMNS].copy()
     out["user_id"] = out["user_id"].astype("int64")
@@ -134,7 +174,7 @@ def _load_100k(folder):
             encoding="latin-1",
             dtype={"zip_code": str},
         )
-    return _ratings(ratings), items, users
+    return ratings, items, users
 
 
 def _split_genres(series, none_label=None):
@@ -193,7 +233,7 @@ def _load_1m(folder):
             required=(),
             dtype={"zip_code": str},
         )[["user_id", "age", "gender", "occupation", "zip_code"]]
-    return _ratings(ratings), items, users
+    return ratings, items, users
 
 
 def _load_csv_variant(folder):
@@ -213,7 +253,7 @@ def _load_csv_variant(folder):
                 "genres": _split_genres(raw["genres"], "(no genres listed)"),
             }
         )
-    return _ratings(ratings), items, None
+    return ratings, items, None
 
 
 _LOADERS = {
@@ -320,6 +360,11 @@ def load_movielens(
             f"holds {variant}/, or allow download=True with network access."
         )
     ratings, items, users = _LOADERS[variant](folder)
+    source = next(
+        (folder / f for f in _RATINGS_FILES[variant] if (folder / f).is_file()), folder
+    )
+    _check_ratings(ratings, source, folder, variant)
+    ratings = _ratings(ratings)
     return MovieLensData(
         ratings=ratings, items=items, users=users, variant=variant, path=str(folder)
     )

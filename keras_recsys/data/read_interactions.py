@@ -31,7 +31,7 @@ def read_interactions(
     header="infer",
     columns: dict | None = None,
     required=("user_id", "item_id"),
-    encoding: str = "utf-8",
+    encoding: str | None = None,
     dtype=None,
 ) -> pd.DataFrame:
     """Reads an interaction log (csv, tsv, `::`-separated, optionally gzipped).
@@ -51,7 +51,9 @@ def read_interactions(
             `{"userId": "user_id", "movieId": "item_id"}`.
         required: columns that must be present after renaming.
             Defaults to `("user_id", "item_id")`.
-        encoding: str. Text encoding. Defaults to `"utf-8"`.
+        encoding: str or None. Text encoding. Defaults to None: UTF-8 when
+            the file decodes as UTF-8, else Latin-1 (as MovieLens's `u.item`
+            and `movies.dat` are), which decodes any bytes.
         dtype: optional dtype or dict of dtypes, passed to pandas.
 
     Returns:
@@ -81,6 +83,12 @@ def read_interactions(
     data = _open_bytes(path)
     if not data.strip():
         raise ValueError(f"The file {path!r} is empty.")
+    if encoding is None:
+        try:
+            data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "latin-1"
     first_line = data[: data.find(b"\n") if b"\n" in data else len(data)]
     first_line = first_line.decode(encoding, errors="replace")
     if sep is None:
@@ -103,6 +111,11 @@ def read_interactions(
         )
     except pd.errors.EmptyDataError:
         raise ValueError(f"The file {path!r} has no rows.") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise ValueError(
+            f"The file {path!r} could not be parsed as a {sep!r}-separated "
+            f"table with encoding {encoding!r}: {error}"
+        ) from None
     if columns:
         df = df.rename(columns=columns)
     missing = [c for c in (required or ()) if c not in df.columns]

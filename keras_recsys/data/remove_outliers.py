@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 
+from keras_recsys.data._utils import check_finite_number
 from keras_recsys.data._utils import check_frame
 from keras_recsys.data._utils import check_int
 
@@ -63,6 +64,10 @@ def remove_outliers(
         (column if needs_col else None, user_col if max_user_events else None),
         "df",
     )
+    if threshold is not None:
+        threshold = check_finite_number("threshold", threshold)
+        if threshold < 0:
+            raise ValueError(f"`threshold` must be >= 0. Received: {threshold}")
     flagged = np.zeros(len(df), dtype=bool)
     if needs_col:
         if not pd.api.types.is_numeric_dtype(df[column]):
@@ -101,8 +106,6 @@ def remove_outliers(
                 raise ValueError(
                     f'`method` must be "iqr" or "zscore". Received: method={method!r}'
                 )
-            if t < 0:
-                raise ValueError(f"`threshold` must be >= 0. Received: {threshold}")
     if max_user_events is not None:
         check_int("max_user_events", max_user_events, minimum=1)
         counts = df.groupby(user_col, sort=False)[user_col].transform("size")

@@ -85,6 +85,7 @@ def sample_negatives(
         raise ValueError("`user_ids` is empty.")
     if users.min() < 0:
         raise ValueError(f"`user_ids` holds a negative id {int(users.min())}.")
+    _sampling.check_encoded_users(users, num_items, "user_ids")
     keys, pos_items = _sampling.positive_keys(
         positives, None, num_items, user_col, item_col
     )

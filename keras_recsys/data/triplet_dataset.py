@@ -109,6 +109,7 @@ class TripletDataset(keras.utils.PyDataset):
         check_id_range(self.item_ids, 0, self.num_items, "item_ids")
         if self.user_ids.min() < 0:
             raise ValueError("`user_ids` holds negative ids.")
+        _sampling.check_encoded_users(self.user_ids, self.num_items, "user_ids")
         if positives is None:
             keys = sorted_unique(self.user_ids * self.num_items + self.item_ids)
             pos_items = self.item_ids

@@ -1,0 +1,213 @@
+"""Regressions for the data-tool defects of issue #13, one test per defect.
+
+Each test feeds the hostile input that once gave a silently wrong answer (or a
+deep pandas error) and checks for the documented result or a clear error
+naming the argument.
+"""
+
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import keras_recsys
+from keras_recsys import data as krd
+
+pytestmark = pytest.mark.backend_independent
+
+GENRES = np.array([[1, 0], [0, 1], [1, 1]], dtype="float32")
+SECONDS = [0, 3600 * 5 + 60, 86400 * 4 + 3600 * 23]  # Thu 00:00, 05:01, Mon 23:00
+
+
+def _features(times):
+    df = pd.DataFrame({"user_id": [0, 0, 0], "item_id": [0, 1, 2], "timestamp": times})
+    return krd.interaction_features(df, GENRES, num_users=1)
+
+
+def _reference_time_features(seconds):
+    # Plain calendar arithmetic with the standard library, in UTC.
+    import datetime
+
+    out = {"hour": [], "day_of_week": [], "time_since_previous": []}
+    previous = None
+    for s in seconds:
+        t = datetime.datetime.fromtimestamp(s, tz=datetime.timezone.utc)
+        out["hour"].append(t.hour)
+        out["day_of_week"].append(t.weekday())
+        out["time_since_previous"].append(
+            0.0 if previous is None else np.log1p(s - previous)
+        )
+        previous = s
+    return out
+
+
+@pytest.mark.parametrize("kind", ["seconds", "datetime64", "tz_aware", "tz_other"])
+def test_interaction_features_same_instants_same_features(kind):
+    stamps = pd.to_datetime(SECONDS, unit="s")
+    times = {
+        "seconds": SECONDS,
+        "datetime64": stamps,
+        "tz_aware": stamps.tz_localize("UTC"),
+        "tz_other": stamps.tz_localize("UTC").tz_convert("Asia/Tokyo"),
+    }[kind]
+    feats = _features(times)
+    expected = _reference_time_features(SECONDS)
+    np.testing.assert_array_equal(feats["hour"], expected["hour"])
+    np.testing.assert_array_equal(feats["day_of_week"], expected["day_of_week"])
+    np.testing.assert_allclose(
+        feats["time_since_previous"], expected["time_since_previous"], rtol=1e-6
+    )
+
+
+def test_interaction_features_string_timestamps_are_rejected():
+    with pytest.raises(TypeError, match="'timestamp'.*to_datetime"):
+        _features(["2020-01-01", "2020-01-02", "2020-01-03"])
+
+
+def test_interaction_features_nan_genres_are_rejected():
+    genres = GENRES.copy()
+    genres[1, 0] = np.nan
+    df = pd.DataFrame({"user_id": [0], "item_id": [0], "timestamp": [0]})
+    with pytest.raises(ValueError, match="item_genres.*row 1"):
+        krd.interaction_features(df, genres, num_users=1)
+
+
+@pytest.mark.parametrize("value", [np.nan, float("inf"), "4"])
+def test_binarize_threshold_must_be_a_finite_number(value):
+    df = pd.DataFrame({"user_id": [0, 1], "item_id": [0, 1], "rating": [5.0, 1.0]})
+    with pytest.raises((ValueError, TypeError), match="threshold"):
+        krd.binarize(df, threshold=value)
+
+
+def test_remove_outliers_nan_threshold_is_rejected():
+    df = pd.DataFrame({"user_id": [0, 1, 2], "rating": [1.0, 2.0, 50.0]})
+    for method in ("iqr", "zscore"):
+        with pytest.raises(ValueError, match="threshold"):
+            krd.remove_outliers(df, column="rating", method=method, threshold=np.nan)
+
+
+def test_fill_missing_zero_refuses_a_string_column():
+    df = pd.DataFrame({"user_id": [1, 2], "genre": ["a", None]})
+    with pytest.raises(ValueError, match="numeric column; column 'genre'"):
+        krd.fill_missing(df, {"genre": "zero"})
+    assert df["genre"].isna().sum() == 1  # the caller's frame is unchanged
+
+
+def test_interaction_matrix_numeric_string_ids_are_raw_ids():
+    df = pd.DataFrame({"user_id": ["1", "2"], "item_id": [0, 1]})
+    with pytest.raises(ValueError, match="IdEncoder"):
+        krd.interaction_matrix(df, num_users=3, num_items=2)
+
+
+def test_sample_negatives_unencoded_raw_id_is_rejected_not_allocated():
+    with pytest.raises(ValueError, match="IdEncoder"):
+        krd.sample_negatives(
+            np.array([10**12]),
+            pd.DataFrame({"user_id": [10**12], "item_id": [1]}),
+            num_items=10,
+            num_negatives=2,
+            seed=0,
+        )
+
+
+def test_triplet_dataset_unencoded_raw_id_is_rejected_not_allocated():
+    with pytest.raises(ValueError, match="IdEncoder"):
+        krd.TripletDataset(
+            np.array([0, 10**12]), np.array([1, 2]), num_items=10, num_negatives=1
+        )
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
+def test_sample_negatives_seed_is_validated(seed):
+    df = pd.DataFrame({"user_id": [0], "item_id": [1]})
+    with pytest.raises((ValueError, TypeError), match="seed"):
+        krd.sample_negatives(
+            np.array([0]), df, num_items=10, num_negatives=2, seed=seed
+        )
+
+
+@pytest.mark.parametrize("power", [np.nan, float("inf"), "1"])
+def test_sample_negatives_popularity_power_is_validated(power):
+    df = pd.DataFrame({"user_id": [0], "item_id": [1]})
+    with pytest.raises((ValueError, TypeError), match="popularity_power"):
+        krd.sample_negatives(
+            np.array([0]),
+            df,
+            num_items=10,
+            num_negatives=2,
+            strategy="popularity",
+            popularity_power=power,
+        )
+
+
+def test_sample_negatives_popularity_power_shapes_the_distribution():
+    # Item 1 is 9x as popular as item 2; with power p it is drawn 9**p as often.
+    users = np.zeros(9 + 1, dtype="int64")
+    positives = pd.DataFrame({"user_id": [1] * 9 + [2], "item_id": [1] * 9 + [2]})
+    counts = np.array([0, 9, 1, 0], dtype="float64")
+    for power in (0.5, 2.0):
+        draws = krd.sample_negatives(
+            np.repeat(users, 4000),
+            positives,
+            num_items=4,
+            num_negatives=1,
+            strategy="popularity",
+            item_counts=counts,
+            popularity_power=power,
+            seed=0,
+        ).reshape(-1)
+        ratio = np.mean(draws == 1) / np.mean(draws == 2)
+        assert abs(np.log(ratio) - power * np.log(9)) < 0.1, (power, ratio)
+
+
+def test_read_interactions_reads_latin1_without_being_told(tmp_path):
+    path = tmp_path / "u.item"
+    path.write_bytes("1|Café au lait (1999)|x\n2|Señor (2000)|y\n".encode("latin-1"))
+    df = krd.read_interactions(
+        path, sep="|", names=["item_id", "title", "url"], required=()
+    )
+    assert df["title"].tolist() == ["Café au lait (1999)", "Señor (2000)"]
+
+
+def test_read_interactions_garbage_names_the_file(tmp_path):
+    path = tmp_path / "ratings.dat"
+    path.write_bytes(gzip.compress(b"1,2,3\n4,5,6,7,8,9\n\x00\x01"))
+    with pytest.raises(ValueError, match="ratings.dat"):
+        krd.read_interactions(path, sep=",", names=["user_id", "item_id", "rating"])
+
+
+def _ml100k_copy(source, target, keep_lines=None, tail=b""):
+    target.mkdir()
+    lines = (source / "u.data").read_bytes().splitlines(keepends=True)
+    if keep_lines is not None:
+        lines = lines[:keep_lines]
+    (target / "u.data").write_bytes(b"".join(lines) + tail)
+    (target / "u.info").write_bytes((source / "u.info").read_bytes())
+    return target
+
+
+def test_load_movielens_truncated_local_file_is_an_error(ml100k_dir, tmp_path):
+    folder = _ml100k_copy(ml100k_dir, tmp_path / "ml-100k", keep_lines=50_000)
+    with pytest.raises(ValueError, match="50,000 ratings.*states 100,000"):
+        krd.load_movielens("ml-100k", data_dir=folder, download=False)
+
+
+def test_load_movielens_partial_last_line_is_an_error(ml100k_dir, tmp_path):
+    folder = _ml100k_copy(ml100k_dir, tmp_path / "ml-100k", tail=b"196\t242")
+    with pytest.raises(ValueError, match=r"u\.data is corrupted.*row 100001"):
+        krd.load_movielens("ml-100k", data_dir=folder, download=False)
+
+
+def test_load_movielens_garbage_names_the_file(tmp_path):
+    folder = tmp_path / "ml-100k"
+    folder.mkdir()
+    (folder / "u.data").write_bytes(b"\x89PNG\r\n\x1a\n garbage \xff\xfe\n")
+    with pytest.raises(ValueError, match="u.data"):
+        krd.load_movielens("ml-100k", data_dir=folder, download=False)
+
+
+def test_load_movielens_intact_copy_still_loads(ml100k_dir, tmp_path):
+    folder = _ml100k_copy(ml100k_dir, tmp_path / "ml-100k")
+    data = keras_recsys.data.load_movielens("ml-100k", data_dir=folder, download=False)
+    assert len(data.ratings) == 100_000
