@@ -239,6 +239,29 @@ def sorted_unique(values):
     return s[np.r_[True, s[1:] != s[:-1]]]
 
 
+def check_single_worker(kwargs, name):
+    """Refuses the PyDataset settings that start Keras's batch enqueuer.
+
+    With `workers > 1` or `use_multiprocessing=True`, Keras prefetches
+    batches before `on_epoch_begin` and keeps batches prefetched while it
+    builds the model (keras-team/keras#23283): on JAX and PyTorch the first
+    batches of an epoch then come from another epoch, so negatives and order
+    would depend on `workers`, a silent change of results. Batches here are
+    built with vectorized numpy, so one worker keeps up.
+    """
+    workers = kwargs.get("workers", 1)
+    if kwargs.get("use_multiprocessing") or (workers is not None and workers > 1):
+        raise ValueError(
+            f"`{name}` supports only workers=1 and use_multiprocessing=False: "
+            "Keras's batch enqueuer prefetches across epochs (on JAX and "
+            "PyTorch the first batches of an epoch come from another epoch), "
+            "which would make results depend on `workers`. Batches are built "
+            "with vectorized numpy; one worker keeps up. Received: "
+            f"workers={workers!r}, "
+            f"use_multiprocessing={kwargs.get('use_multiprocessing', False)!r}"
+        )
+
+
 def epoch_order(dataset, n):
     """The row order of `dataset`'s current epoch, computed once per epoch.
 

@@ -2,6 +2,7 @@ import keras
 import scipy.sparse as sp
 
 from keras_recsys.data._utils import check_int
+from keras_recsys.data._utils import check_single_worker
 from keras_recsys.data._utils import epoch_order
 
 
@@ -23,7 +24,8 @@ class InteractionMatrixDataset(keras.utils.PyDataset):
         seed: int. Shuffling seed. Defaults to 0.
         input_name: str or None. Name of the model input (None: the batch is
             passed as a plain array). Defaults to `"interactions"`.
-        **kwargs: `keras.utils.PyDataset` arguments.
+        **kwargs: `keras.utils.PyDataset` arguments (one worker only, as
+            for `keras_recsys.data.TripletDataset`).
 
     Example:
 
@@ -51,6 +53,7 @@ class InteractionMatrixDataset(keras.utils.PyDataset):
         input_name: str | None = "interactions",
         **kwargs,
     ):
+        check_single_worker(kwargs, "InteractionMatrixDataset")
         super().__init__(**kwargs)
         if not sp.issparse(matrix):
             raise TypeError(

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 
 from keras_recsys.data._utils import check_int
+from keras_recsys.data._utils import check_single_worker
 from keras_recsys.data._utils import epoch_order
 
 
@@ -22,7 +23,8 @@ class SequenceDataset(keras.utils.PyDataset):
         seed: int. Shuffling seed. Defaults to 0.
         input_name: str. Name of the model input. Defaults to
             `"item_sequence"`.
-        **kwargs: `keras.utils.PyDataset` arguments.
+        **kwargs: `keras.utils.PyDataset` arguments (one worker only, as
+            for `keras_recsys.data.TripletDataset`).
 
     Example:
 
@@ -47,6 +49,7 @@ class SequenceDataset(keras.utils.PyDataset):
         input_name: str = "item_sequence",
         **kwargs,
     ):
+        check_single_worker(kwargs, "SequenceDataset")
         super().__init__(**kwargs)
         if isinstance(item_sequence, dict):
             if target is None:

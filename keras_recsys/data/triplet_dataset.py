@@ -5,6 +5,7 @@ from keras_recsys.data import _sampling
 from keras_recsys.data._utils import as_int_ids
 from keras_recsys.data._utils import check_id_range
 from keras_recsys.data._utils import check_int
+from keras_recsys.data._utils import check_single_worker
 from keras_recsys.data._utils import epoch_order
 from keras_recsys.data._utils import sorted_unique
 
@@ -16,8 +17,9 @@ class TripletDataset(keras.utils.PyDataset):
     with `num_negatives` items the user never interacted with, sampled anew
     each epoch (uniformly or by popularity; see
     `keras_recsys.data.sample_negatives`). Negatives of batch `b` in epoch
-    `e` depend only on `(seed, e, b)`, so results do not depend on the
-    number of workers.
+    `e` depend only on `(seed, e, b)`. Only one worker is supported (see
+    `**kwargs`), so the batches Keras trains on do not depend on its
+    enqueuer.
 
     Two layouts:
 
@@ -49,8 +51,10 @@ class TripletDataset(keras.utils.PyDataset):
             Defaults to 0.
         user_input: str. Name of the user input. Defaults to `"user_id"`.
         item_input: str. Name of the item input. Defaults to `"item_id"`.
-        **kwargs: `keras.utils.PyDataset` arguments (`workers`,
-            `use_multiprocessing`, `max_queue_size`).
+        **kwargs: `keras.utils.PyDataset` arguments. `workers > 1` and
+            `use_multiprocessing=True` are a `ValueError`: Keras's enqueuer
+            prefetches across epochs (keras-team/keras#23283), which on JAX
+            and PyTorch would serve batches of another epoch.
 
     Example:
 
@@ -83,6 +87,7 @@ class TripletDataset(keras.utils.PyDataset):
         item_input: str = "item_id",
         **kwargs,
     ):
+        check_single_worker(kwargs, "TripletDataset")
         super().__init__(**kwargs)
         self.num_items = check_int("num_items", num_items, minimum=1)
         self.num_negatives = check_int("num_negatives", num_negatives, minimum=1)

@@ -211,3 +211,27 @@ def test_load_movielens_intact_copy_still_loads(ml100k_dir, tmp_path):
     folder = _ml100k_copy(ml100k_dir, tmp_path / "ml-100k")
     data = keras_recsys.data.load_movielens("ml-100k", data_dir=folder, download=False)
     assert len(data.ratings) == 100_000
+
+
+@pytest.mark.parametrize(
+    "settings", [{"workers": 2}, {"workers": 1, "use_multiprocessing": True}]
+)
+@pytest.mark.parametrize("name", ["TripletDataset", "SequenceDataset", "Matrix"])
+def test_datasets_refuse_the_prefetching_enqueuer(name, settings):
+    # With Keras's enqueuer, JAX and PyTorch trained on batches of another
+    # epoch (results depended on `workers`); now it is a clear error.
+    import scipy.sparse as sp
+
+    make = {
+        "TripletDataset": lambda: krd.TripletDataset(
+            np.array([0, 1]), np.array([1, 2]), num_items=5, **settings
+        ),
+        "SequenceDataset": lambda: krd.SequenceDataset(
+            np.array([[0, 1, 2], [1, 2, 3]]), **settings
+        ),
+        "Matrix": lambda: krd.InteractionMatrixDataset(
+            sp.csr_matrix(np.eye(3, dtype="float32")), **settings
+        ),
+    }[name]
+    with pytest.raises(ValueError, match="workers=1 and use_multiprocessing"):
+        make()
