@@ -2,7 +2,7 @@
 
 What another project does:
 
-    pip install "keras-recsys[tensorflow,data]"     # or [jax] / [torch]
+    pip install "keras_recsys-0.1.0-py3-none-any.whl[tensorflow,data]"  # or [jax] / [torch]
 
 and then imports only the public API (`keras_recsys.models`, `.metrics`,
 `.losses`, `.data`, `.evaluation`). To show that this works from an

@@ -570,7 +570,7 @@ def run_demo(args):
             raise
         _log(
             "\nmatplotlib is not installed, so no chart was drawn: "
-            'pip install "keras-recsys[demo]" draws results.png.',
+            'the `demo` extra (pip install ".[demo]" from a clone) draws results.png.',
             args.quiet,
         )
     _log(

@@ -89,3 +89,23 @@ def test_wheel_installs_into_a_new_venv_and_imports(tmp_path):
         )
         assert result.returncode == 0, result.stderr[-3000:]
         assert "ok " in result.stdout and backend in result.stdout
+
+
+@pytest.mark.backend_independent
+def test_readme_lists_every_extra_and_names_no_index():
+    import re
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    readme = (ROOT / "README.md").read_text()
+    for doc in ("README.md", "docs/getting_started.md", "docs/data.md"):
+        text = (ROOT / doc).read_text()
+        assert not re.search(r"pip install \"?keras-recsys", text), doc
+    section = readme[readme.index("## Installation") :]
+    section = section[: section.index("\n## ", 1)]
+    listed = set(re.findall(r"^\| `([\w-]+)` \|", section, flags=re.M))
+    assert listed == set(extras), (sorted(listed), sorted(extras))
+    version = re.search(r'"(.+)"', (ROOT / "keras_recsys/version.py").read_text())
+    assert f"keras_recsys-{version.group(1)}-py3-none-any.whl" in section
