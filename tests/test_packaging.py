@@ -94,6 +94,7 @@ def test_wheel_installs_into_a_new_venv_and_imports(tmp_path):
 @pytest.mark.backend_independent
 def test_readme_lists_every_extra_and_names_no_index():
     import re
+
     import tomllib
 
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
