@@ -13,6 +13,8 @@ import pytest
 
 from keras_recsys import cli
 from keras_recsys import data as krd
+from keras_recsys.demo import RECIPES
+from keras_recsys.demo.data import SYNTHETIC
 
 K = 10
 
@@ -24,7 +26,7 @@ def test_help_documents_every_option(capsys):
     text = capsys.readouterr().out
     for option in ("--dataset", "--models", "--epochs", "--output-dir", "--seed"):
         assert option in text
-    for model in cli.MODELS:
+    for model in RECIPES:
         assert model in text
     assert "synthetic" in text and "ml-100k" in text
 
@@ -117,11 +119,11 @@ def test_demo_on_synthetic(tmp_path, capsys):
     assert len(rows["mult_dae"]["loss_history"]) == 6
     assert all(np.isfinite(rows["mult_dae"]["loss_history"]))
 
-    df = krd.make_synthetic(**cli.SYNTHETIC, seed=3)
+    df = krd.make_synthetic(**SYNTHETIC, seed=3)
     expected = popularity_reference(df)
     for name, value in expected.items():
         np.testing.assert_allclose(rows["popularity"][name], value, atol=1e-5)
-    assert report["num_eval_users"] == cli.SYNTHETIC["num_users"]
+    assert report["num_eval_users"] == SYNTHETIC["num_users"]
     # The factors planted in the synthetic data are learnable.
     assert rows["mult_dae"][f"ndcg@{K}"] > 1.2 * rows["popularity"][f"ndcg@{K}"]
 
