@@ -3,9 +3,9 @@
 `run_layer_test`, `run_loss_test`, `run_metric_test` and
 `run_serialization_test` each check one public object end to end: output
 shape, config and JSON round-trips, `.keras` save and safe-mode load with equal
-outputs, one `fit` step and a `mixed_bfloat16` run. The inventory test finds
-their calls in the test files to know which objects are covered, so the object
-under test must be their first argument.
+outputs, one `fit` step and a `mixed_bfloat16` run. The object under test is
+their first argument: the test suite's inventory plugin
+(`tests/_inventory_plugin.py`) records what each call tested.
 """
 
 import json
@@ -347,83 +347,3 @@ def run_serialization_test(obj_cls, init_kwargs):
     with `get_config`, such as a callback. Returns the rebuilt object."""
     obj = obj_cls(**init_kwargs)
     return check_config_round_trip(obj)
-
-
-HARNESS_FUNCTIONS = (
-    "run_layer_test",
-    "run_loss_test",
-    "run_metric_test",
-    "run_serialization_test",
-)
-SERIALIZABLE_BASES = (
-    keras.layers.Layer,
-    keras.losses.Loss,
-    keras.metrics.Metric,
-    keras.callbacks.Callback,
-)
-
-
-def names_covered_by_harness(test_dir):
-    """Returns the names of the objects passed first to a harness function
-    anywhere in the Python files under `test_dir`."""
-    import ast
-    import pathlib
-
-    covered = set()
-    for path in pathlib.Path(test_dir).rglob("*.py"):
-        tree = ast.parse(path.read_text(), filename=str(path))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call) or not node.args:
-                continue
-            func = node.func
-            fname = (
-                func.attr
-                if isinstance(func, ast.Attribute)
-                else getattr(func, "id", None)
-            )
-            if fname not in HARNESS_FUNCTIONS:
-                continue
-            first = node.args[0]
-            if isinstance(first, ast.Attribute):
-                covered.add(first.attr)
-            elif isinstance(first, ast.Name):
-                covered.add(first.id)
-    return covered
-
-
-def inventory_problems(public_objects, covered_names):
-    """Lists what is wrong with a public API.
-
-    Args:
-        public_objects: dict of public path -> object.
-        covered_names: set of names that a harness test covers.
-
-    Returns:
-        A list of strings, one per problem: an object not registered as
-        `keras_recsys>Name`, or a layer, loss, metric or callback that no
-        harness test covers. Empty when all is well.
-    """
-    problems = []
-    for path, obj in sorted(public_objects.items()):
-        expected = f"{PACKAGE}>{obj.__name__}"
-        if registered_name(obj) != expected:
-            problems.append(f"{path}: not registered as {expected!r}")
-        if (
-            isinstance(obj, type)
-            and issubclass(obj, SERIALIZABLE_BASES)
-            and obj.__name__ not in covered_names
-        ):
-            problems.append(f"{path}: no serialization test (run_*_test) covers it")
-    return problems
-
-
-def public_api():
-    """Returns {public path: object} for everything the package exports."""
-    import importlib
-
-    found = {}
-    for sub in ("layers", "losses", "metrics", "models", "callbacks", "evaluation"):
-        module = importlib.import_module(f"keras_recsys.{sub}")
-        for name in module.__all__:
-            found[f"keras_recsys.{sub}.{name}"] = getattr(module, name)
-    return found
