@@ -129,6 +129,14 @@ class TopKRetrieval(keras.layers.Layer):
             )
         if not np.issubdtype(ids.dtype, np.integer):
             raise TypeError(f"`ids` must be integers. Received dtype {ids.dtype}")
+        # The ids are stored as int32: a larger id would wrap to another one.
+        info = np.iinfo("int32")
+        if ids.size and (ids.min() < info.min or ids.max() > info.max):
+            bad = ids.max() if ids.max() > info.max else ids.min()
+            raise ValueError(
+                f"`ids` must fit in int32 ({info.min}..{info.max}); encode "
+                f"larger ids (keras_recsys.data.IdEncoder). Received the id {bad}"
+            )
         if not self.built:
             self.build((None, embeddings.shape[1]))
         elif embeddings.shape[1] != self.embedding_dim:

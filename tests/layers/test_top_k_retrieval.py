@@ -134,3 +134,11 @@ def test_set_candidates_checks_shapes():
 
 def test_public_path():
     assert keras_recsys.layers.TopKRetrieval is TopKRetrieval
+
+
+@pytest.mark.parametrize("big", [2**31, 2**32 + 3, -(2**31) - 1])
+def test_ids_beyond_int32_are_rejected_not_wrapped(big):
+    # Stored as int32, 2**32 + 3 used to come back as id 3.
+    index = TopKRetrieval(3, k=1)
+    with pytest.raises(ValueError, match="fit in int32"):
+        index.set_candidates(np.eye(3), ids=np.array([0, 1, big], dtype="int64"))
