@@ -51,6 +51,12 @@ def check_int(name, value, minimum=None, allow_none=False):
     return int(value)
 
 
+def check_bool(name, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be a bool. Received: {name}={value!r}")
+    return bool(value)
+
+
 def check_finite_number(name, value):
     """Returns `value` as a float; it must be a real, finite number."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -260,21 +266,3 @@ def check_single_worker(kwargs, name):
             f"workers={workers!r}, "
             f"use_multiprocessing={kwargs.get('use_multiprocessing', False)!r}"
         )
-
-
-def epoch_order(dataset, n):
-    """The row order of `dataset`'s current epoch, computed once per epoch.
-
-    A permutation seeded by `(dataset.seed, dataset.epoch)` when
-    `dataset.shuffle`, else `arange(n)`; cached on the dataset so that each
-    batch does not redo it.
-    """
-    cached = getattr(dataset, "_order_cache", None)
-    if cached is not None and cached[0] == dataset.epoch:
-        return cached[1]
-    if dataset.shuffle:
-        order = np.random.default_rng([dataset.seed, dataset.epoch]).permutation(n)
-    else:
-        order = np.arange(n)
-    dataset._order_cache = (dataset.epoch, order)
-    return order

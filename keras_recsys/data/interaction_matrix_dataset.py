@@ -1,12 +1,9 @@
-import keras
 import scipy.sparse as sp
 
-from keras_recsys.data._utils import check_int
-from keras_recsys.data._utils import check_single_worker
-from keras_recsys.data._utils import epoch_order
+from keras_recsys.data._batched_dataset import BatchedDataset
 
 
-class InteractionMatrixDataset(keras.utils.PyDataset):
+class InteractionMatrixDataset(BatchedDataset):
     """Batches of rows of a sparse user x item matrix, densified per batch.
 
     Only the rows of the current batch become dense (float32), so the full
@@ -53,8 +50,6 @@ class InteractionMatrixDataset(keras.utils.PyDataset):
         input_name: str | None = "interactions",
         **kwargs,
     ):
-        check_single_worker(kwargs, "InteractionMatrixDataset")
-        super().__init__(**kwargs)
         if not sp.issparse(matrix):
             raise TypeError(
                 "`matrix` must be a scipy sparse matrix. Received: "
@@ -70,27 +65,14 @@ class InteractionMatrixDataset(keras.utils.PyDataset):
                     f"{matrix.shape}. Received: {getattr(target, 'shape', target)}"
                 )
             target = sp.csr_matrix(target, dtype="float32")
+        super().__init__(matrix.shape[0], batch_size, shuffle, seed, **kwargs)
         self.target = target
-        self.batch_size = check_int("batch_size", batch_size, minimum=1)
-        self.shuffle = bool(shuffle)
-        self.seed = check_int("seed", seed, minimum=0)
         self.input_name = input_name
-        self.epoch = 0
-
-    def __len__(self):
-        return -(-self.matrix.shape[0] // self.batch_size)
 
     def __getitem__(self, index):
-        if index < 0 or index >= len(self):
-            raise IndexError(f"Batch index {index} out of range [0, {len(self)}).")
-        n = self.matrix.shape[0]
-        order = epoch_order(self, n)
-        rows = order[index * self.batch_size : (index + 1) * self.batch_size]
+        rows = self.batch_rows(index)
         x = self.matrix[rows].toarray()
         y = x if self.target is None else self.target[rows].toarray()
         if self.input_name is not None:
             x = {self.input_name: x}
         return x, y
-
-    def on_epoch_end(self):
-        self.epoch += 1

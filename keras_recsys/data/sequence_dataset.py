@@ -1,12 +1,9 @@
-import keras
 import numpy as np
 
-from keras_recsys.data._utils import check_int
-from keras_recsys.data._utils import check_single_worker
-from keras_recsys.data._utils import epoch_order
+from keras_recsys.data._batched_dataset import BatchedDataset
 
 
-class SequenceDataset(keras.utils.PyDataset):
+class SequenceDataset(BatchedDataset):
     """Batches of padded item sequences with their next-item targets.
 
     Serves `x = {input_name: (B, max_len) int32}` and `y = (B, max_len)`
@@ -49,8 +46,6 @@ class SequenceDataset(keras.utils.PyDataset):
         input_name: str = "item_sequence",
         **kwargs,
     ):
-        check_single_worker(kwargs, "SequenceDataset")
-        super().__init__(**kwargs)
         if isinstance(item_sequence, dict):
             if target is None:
                 target = item_sequence.get("target")
@@ -71,24 +66,11 @@ class SequenceDataset(keras.utils.PyDataset):
                 f"`target` has {targets.shape[0]} rows but `item_sequence` has "
                 f"{seqs.shape[0]}."
             )
+        super().__init__(seqs.shape[0], batch_size, shuffle, seed, **kwargs)
         self.item_sequence = seqs.astype("int32")
         self.target = targets.astype("int32")
-        self.batch_size = check_int("batch_size", batch_size, minimum=1)
-        self.shuffle = bool(shuffle)
-        self.seed = check_int("seed", seed, minimum=0)
         self.input_name = input_name
-        self.epoch = 0
-
-    def __len__(self):
-        return -(-self.item_sequence.shape[0] // self.batch_size)
 
     def __getitem__(self, index):
-        if index < 0 or index >= len(self):
-            raise IndexError(f"Batch index {index} out of range [0, {len(self)}).")
-        n = self.item_sequence.shape[0]
-        order = epoch_order(self, n)
-        rows = order[index * self.batch_size : (index + 1) * self.batch_size]
+        rows = self.batch_rows(index)
         return {self.input_name: self.item_sequence[rows]}, self.target[rows]
-
-    def on_epoch_end(self):
-        self.epoch += 1

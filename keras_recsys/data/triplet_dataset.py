@@ -1,16 +1,14 @@
-import keras
 import numpy as np
 
 from keras_recsys.data import _sampling
+from keras_recsys.data._batched_dataset import BatchedDataset
 from keras_recsys.data._utils import as_int_ids
 from keras_recsys.data._utils import check_id_range
 from keras_recsys.data._utils import check_int
-from keras_recsys.data._utils import check_single_worker
-from keras_recsys.data._utils import epoch_order
 from keras_recsys.data._utils import sorted_unique
 
 
-class TripletDataset(keras.utils.PyDataset):
+class TripletDataset(BatchedDataset):
     """Batches of (user, positive, negatives) with fresh negatives every epoch.
 
     Each positive pair `(user_ids[j], item_ids[j])` is served once per epoch
@@ -87,19 +85,14 @@ class TripletDataset(keras.utils.PyDataset):
         item_input: str = "item_id",
         **kwargs,
     ):
-        check_single_worker(kwargs, "TripletDataset")
-        super().__init__(**kwargs)
         self.num_items = check_int("num_items", num_items, minimum=1)
         self.num_negatives = check_int("num_negatives", num_negatives, minimum=1)
-        self.batch_size = check_int("batch_size", batch_size, minimum=1)
         self.first_item = check_int("first_item", first_item, minimum=0)
-        self.seed = check_int("seed", seed, minimum=0)
         if layout not in ("listwise", "pointwise"):
             raise ValueError(
                 f'`layout` must be "listwise" or "pointwise". Received: {layout!r}'
             )
         self.layout = layout
-        self.shuffle = bool(shuffle)
         self.user_input = user_input
         self.item_input = item_input
         self.user_ids = as_int_ids(np.asarray(user_ids).reshape(-1), "user_ids")
@@ -115,6 +108,7 @@ class TripletDataset(keras.utils.PyDataset):
         if self.user_ids.min() < 0:
             raise ValueError("`user_ids` holds negative ids.")
         _sampling.check_encoded_users(self.user_ids, self.num_items, "user_ids")
+        super().__init__(self.user_ids.size, batch_size, shuffle, seed, **kwargs)
         if positives is None:
             keys = sorted_unique(self.user_ids * self.num_items + self.item_ids)
             pos_items = self.item_ids
@@ -140,16 +134,9 @@ class TripletDataset(keras.utils.PyDataset):
         last_user = int(max(self.user_ids.max(), keys[-1] // self.num_items))
         # Built once: every batch tests its negatives against it.
         self._member = _sampling.Membership(keys, last_user + 1, self.num_items)
-        self.epoch = 0
-
-    def __len__(self):
-        return -(-self.user_ids.size // self.batch_size)
 
     def __getitem__(self, index):
-        if index < 0 or index >= len(self):
-            raise IndexError(f"Batch index {index} out of range [0, {len(self)}).")
-        order = epoch_order(self, self.user_ids.size)
-        rows = order[index * self.batch_size : (index + 1) * self.batch_size]
+        rows = self.batch_rows(index)
         users = self.user_ids[rows]
         rng = np.random.default_rng([self.seed, self.epoch, index, 1])
         negatives = _sampling.sample(
@@ -178,6 +165,3 @@ class TripletDataset(keras.utils.PyDataset):
             self.item_input: items.reshape(-1).astype("int32"),
         }
         return x, labels.reshape(-1, 1)
-
-    def on_epoch_end(self):
-        self.epoch += 1

@@ -227,7 +227,7 @@ def test_datasets_refuse_the_prefetching_enqueuer(name, settings):
             np.array([0, 1]), np.array([1, 2]), num_items=5, **settings
         ),
         "SequenceDataset": lambda: krd.SequenceDataset(
-            np.array([[0, 1, 2], [1, 2, 3]]), **settings
+            np.array([[0, 1, 2], [1, 2, 3]]), np.array([3, 4]), **settings
         ),
         "Matrix": lambda: krd.InteractionMatrixDataset(
             sp.csr_matrix(np.eye(3, dtype="float32")), **settings
