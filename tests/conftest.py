@@ -6,6 +6,25 @@ import pathlib
 import keras
 import numpy as np
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings
+
+# One Hypothesis profile for developers and CI alike: 100 examples from a
+# fixed seed and no example database, so a clean clone fuzzes exactly what a
+# developer's tree does (no replay of old local failures). Tests set no
+# `max_examples` of their own; HYPOTHESIS_PROFILE=quick is for local runs.
+settings.register_profile(
+    "keras_recsys",
+    max_examples=100,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "quick", parent=settings.get_profile("keras_recsys"), max_examples=10
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "keras_recsys"))
 
 # Records what the harness tested and checks the public API at the end of a
 # whole pass (tests/_inventory_plugin.py).

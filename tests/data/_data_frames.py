@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
-SETTINGS = dict(max_examples=40, deadline=None)
+# Examples, seed and database come from the profile in tests/conftest.py.
+SETTINGS = dict(deadline=None)
 
 
 @st.composite

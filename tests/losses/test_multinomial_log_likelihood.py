@@ -55,7 +55,6 @@ def test_sample_weight_and_reduction():
 
 
 @settings(
-    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -38,7 +38,6 @@ METRICS = [
     ("mrr", metrics.MRRAtK, metrics.mrr_at_k, {}),
 ]
 SETTINGS = settings(
-    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
