@@ -154,3 +154,35 @@ def test_demo_without_matplotlib_keeps_its_results(tmp_path, capsys, monkeypatch
     assert [row["key"] for row in report["rows"]] == ["popularity"]
     assert "MostPopular" in (out / "results.txt").read_text()
     assert "the `demo` extra" in printed
+
+
+@pytest.mark.backend_independent  # `make demo` runs on TensorFlow, the default
+def test_demo_twice_gives_identical_metrics(tmp_path, capsys):
+    # The same seed on the same machine and backend: the same table.
+    def run(out):
+        return cli.main(
+            [
+                "demo",
+                "--dataset",
+                "synthetic",
+                "--models",
+                "ncf,sasrec",
+                "--epochs",
+                "1",
+                "--output-dir",
+                str(out),
+                "--quiet",
+            ]
+        )
+
+    reports = []
+    for name in ("first", "second"):
+        run(tmp_path / name)
+        reports.append(json.loads((tmp_path / name / "results.json").read_text()))
+    capsys.readouterr()
+    metrics = [f"{m}@{K}" for m in ("precision", "recall", "f1", "ndcg")]
+    first, second = ([[r[m] for m in metrics] for r in rep["rows"]] for rep in reports)
+    assert first == second
+    assert (
+        reports[0]["rows"][0]["loss_history"] == reports[1]["rows"][0]["loss_history"]
+    )
