@@ -7,21 +7,12 @@ import numbers
 import keras
 import numpy as np
 
-from keras_recsys.metrics import ranking_utils
+from keras_recsys.ranking import contract
+from keras_recsys.ranking import row_functions
 from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
-
-_METRICS = {
-    "precision": ranking_utils.precision,
-    "recall": ranking_utils.recall,
-    "f1": ranking_utils.f1,
-    "ndcg": ranking_utils.ndcg,
-    "map": ranking_utils.average_precision,
-    "hit_rate": ranking_utils.hit_rate,
-    "mrr": ranking_utils.reciprocal_rank,
-}
 
 
 def _num_rows(queries):
@@ -129,7 +120,7 @@ def evaluate_topk(
     targets,
     exclude=None,
     num_items=None,
-    metrics=("precision", "recall", "f1", "ndcg", "map", "hit_rate", "mrr"),
+    metrics=None,
     ks=(10,),
     candidates=None,
     batch_size=256,
@@ -167,8 +158,9 @@ def evaluate_topk(
             targets. Defaults to `None`.
         num_items: int. The catalog size. Defaults to `None`: taken from a CSR
             `targets`/`exclude` or from the scorer's output.
-        metrics: names among `"precision"`, `"recall"`, `"f1"`, `"ndcg"`,
-            `"map"`, `"hit_rate"`, `"mrr"`. Defaults to all of them.
+        metrics: names of registered ranking metrics: `"precision"`,
+            `"recall"`, `"f1"`, `"ndcg"`, `"map"`, `"hit_rate"`, `"mrr"` (the
+            stems of the metric classes' names). Defaults to `None`: all.
         ks: ints. The cut-offs. Defaults to `(10,)`.
         candidates: optional int array `(num_users, C)` of item columns to
             rank for each user (for instance the held-out item and 99 sampled
@@ -210,15 +202,17 @@ def evaluate_topk(
         - Krichene and Rendle, 2020. On Sampled Metrics for Item
           Recommendation. KDD. (why the full catalog is the default).
     """
+    if metrics is None:
+        metrics = tuple(row_functions.ROW_FUNCTIONS)
     metrics = tuple(metrics) if not isinstance(metrics, str) else (metrics,)
     for name in metrics:
-        check_one_of("metrics", name, tuple(_METRICS))
+        check_one_of("metrics", name, tuple(row_functions.ROW_FUNCTIONS))
     if not metrics:
         raise ValueError("`metrics` must name at least one metric.")
     ks = (ks,) if isinstance(ks, numbers.Integral) else tuple(ks)
     if not ks:
         raise ValueError("`ks` must hold at least one cut-off.")
-    ks = tuple(ranking_utils.check_k(k) for k in ks)
+    ks = tuple(contract.check_k(k) for k in ks)
     batch_size = check_positive_int("batch_size", batch_size)
     check_one_of("gain", gain, ("exponential", "linear"))
     if verbose == "auto":
@@ -362,40 +356,12 @@ def _labels(targets, exclude, start, stop, num_items, candidates):
 
 @functools.lru_cache(maxsize=32)
 def _batch_sums_fn(metrics, ks, cap_at_k, gain):
-    """One batch's per-metric sums over the users with a relevant item.
+    """`row_functions.batch_sums` for these settings, compiled for the backend.
 
-    Returns a function `(labels, scores) -> (len(ks) * len(metrics),)` sums,
-    ordered by k then metric, compiled for the backend (see
-    `backend_utils.compile_function`); cached so that every call of
+    Cached (see `backend_utils.compile_function`) so that every call of
     `evaluate_topk` with the same settings reuses one compiled function.
     """
-
-    def batch_sums(labels, scores):
-        y_true, y_pred = ranking_utils.check_inputs(labels, scores, max(ks))
-        topk = ranking_utils.top_k(y_true, y_pred, max(ks))
-        has_relevant = keras.ops.cast(
-            keras.ops.greater(topk.num_relevant, 0.0), "float32"
-        )
-        graded = topk.graded(y_true)
-        out = []
-        for k in ks:
-            # The top k is the first k of the top max(ks): the order is total.
-            cut = ranking_utils.TopK(
-                topk.labels[:, :k],
-                topk.ranks[:, :k],
-                topk.relevant[:, :k],
-                topk.num_relevant,
-                graded=graded,
-            )
-            for name in metrics:
-                fn = _METRICS[name]
-                if name == "ndcg":
-                    values = fn(cut, k, y_true, gain_type=gain)
-                elif name == "recall":
-                    values = fn(cut, k, cap_at_k=cap_at_k)
-                else:
-                    values = fn(cut, k)
-                out.append(keras.ops.sum(values * has_relevant))
-        return keras.ops.stack(out)
-
-    return backend_utils.compile_function(batch_sums)
+    options = {"cap_at_k": cap_at_k, "gain": gain}
+    return backend_utils.compile_function(
+        functools.partial(row_functions.batch_sums, metrics, ks, options)
+    )
