@@ -102,9 +102,8 @@ def in_batch_hint(pred_shape):
             f". `y_pred` has shape {tuple(pred_shape)}: if it is an in-batch "
             "similarity matrix (each query against the items of its batch, as "
             "a two-tower model outputs for its softmax loss), it does not score "
-            "the catalog; score every item with "
-            "`keras_recsys.layers.CatalogSimilarity` (see "
-            "`keras_recsys.models.add_catalog_scores`) or validate with "
+            "the catalog; add an output scoring every item with "
+            "`keras_recsys.models.add_catalog_scores` or validate with "
             "`keras_recsys.callbacks.TopKEvaluation`"
         )
     return ""
