@@ -108,15 +108,16 @@ def unknown_queries(queries, unknown_id):
     """Bool `(num_users,)`: query rows made only of `unknown_id`.
 
     A 1-D id array (or a dict's `"user_id"`) marks the users whose id is
-    `unknown_id`; an id sequence `(num_users, max_len)` marks those with no
-    item but `unknown_id` (an empty history, when it is the padding id).
+    `unknown_id`; an id sequence `(num_users, max_len)` (or an interaction
+    row) marks those holding nothing but `unknown_id` (an empty history, when
+    it is the padding id or 0).
     """
     if isinstance(queries, dict):
         queries = queries.get("user_id")
     if unknown_id is None or queries is None or hasattr(queries, "tocsr"):
         return None
     ids = np.asarray(queries)
-    if not np.issubdtype(ids.dtype, np.integer):
+    if not np.issubdtype(ids.dtype, np.number):
         return None
     unknown = ids == unknown_id
     return unknown.reshape(len(ids), -1).all(axis=1)
