@@ -109,7 +109,15 @@ def add_catalog_scores(model, candidates, output_name="catalog"):
         catalog = InBatchSimilarity(name=f"{output_name}_similarity")(
             [queries, item_tower(items(queries))]
         )
+        scores = model.output
     else:
+        # The pair model is called twice as one nested layer (on the inputs
+        # and on the grid), so that it saves once.
+        inputs = {
+            name: keras.Input(shape=x.shape[1:], dtype=x.dtype, name=name)
+            for name, x in inputs.items()
+        }
+        scores = model(inputs)
         queries = {name: x for name, x in inputs.items() if name not in candidates}
         grid = CatalogCandidates.from_arrays(
             candidates, grid=True, name=f"{output_name}_pairs"
@@ -120,5 +128,5 @@ def add_catalog_scores(model, candidates, output_name="catalog"):
             keras.ops.reshape(pair_scores, (-1, num_candidates, 1))
         )
     return keras.Model(
-        inputs, {"scores": model.output, output_name: catalog}, name=model.name
+        inputs, {"scores": scores, output_name: catalog}, name=model.name
     )

@@ -244,7 +244,9 @@ def test_cold_start_users_and_items_are_counted_not_scored():
             verbose=0,
         )
     # The reference: the same users with the unknown ones left out.
-    known = [t if u not in (2, 5, 6) else np.array([], int) for u, t in enumerate(targets)]
+    known = [
+        t if u not in (2, 5, 6) else np.array([], int) for u, t in enumerate(targets)
+    ]
     expected = _expected(scores, known, exclude, (1, 5))
     expected["num_unknown_users"] = 2
     # -1 and 99 of user 4, the two 99 of user 6; users 2 and 5 were dropped
