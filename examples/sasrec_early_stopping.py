@@ -1,4 +1,4 @@
-"""Trains SASRec with early stopping on a full-catalog validation NDCG@10 (ML-1M).
+"""Shows SASRec trained with early stopping on a full-catalog validation NDCG@10 (ML-1M).
 
 1. MovieLens-1M users 1-2999 (the verbatim prefix of `ratings.dat`), item ids
    encoded with `keras_recsys.data.IdEncoder` (1..n, 0 = padding); per user,
