@@ -62,9 +62,7 @@ class F1AtK(RankingMetric):
         dtype: the metric's dtype. Defaults to `None` (float32).
 
     Call inputs (`update_state`):
-        y_true: tensor. Dense labels `(batch, n)`, or item ids: `(batch,)`
-            or `(batch, m)` padded with -1 (see
-            `keras_recsys.metrics.sparse_targets`).
+        y_true: tensor `(batch, n)` labels, or item ids `(batch,)` / `(batch, m)`.
         y_pred: tensor `(batch, n)`. Scores, higher ranks first.
         sample_weight: optional scalar or `(batch,)` weights of the rows.
 
