@@ -3,103 +3,18 @@
 import functools
 import inspect
 import numbers
+import warnings
 
 import keras
 import numpy as np
 
-from keras_recsys.metrics import ranking_utils
+from keras_recsys.evaluation import _topk_inputs as inputs
+from keras_recsys.ranking import contract
+from keras_recsys.ranking import row_functions
 from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
-
-_METRICS = {
-    "precision": ranking_utils.precision,
-    "recall": ranking_utils.recall,
-    "f1": ranking_utils.f1,
-    "ndcg": ranking_utils.ndcg,
-    "map": ranking_utils.average_precision,
-    "hit_rate": ranking_utils.hit_rate,
-    "mrr": ranking_utils.reciprocal_rank,
-}
-
-
-def _num_rows(queries):
-    if isinstance(queries, dict):
-        if not queries:
-            raise ValueError("`queries` must not be an empty dict.")
-        lengths = {k: _num_rows(v) for k, v in queries.items()}
-        if len(set(lengths.values())) != 1:
-            raise ValueError(
-                f"All arrays of `queries` must have the same length. Received "
-                f"lengths {lengths}"
-            )
-        return next(iter(lengths.values()))
-    return queries.shape[0]
-
-
-def _take(queries, index):
-    """Rows `index` of the queries (a batch); scipy sparse rows are densified."""
-    if isinstance(queries, dict):
-        return {k: _take(v, index) for k, v in queries.items()}
-    rows = queries[index]
-    if hasattr(rows, "toarray"):  # scipy sparse: densify this batch only
-        return rows.toarray().astype("float32")
-    return np.asarray(rows)
-
-
-class _Rows:
-    """Per-user item columns from a list of arrays, a CSR matrix or a 1-D array."""
-
-    def __init__(self, value, num_users, name):
-        self.name = name
-        if hasattr(value, "tocsr"):
-            csr = value.tocsr()
-            if csr.shape[0] != num_users:
-                raise ValueError(
-                    f"`{name}` must have one row per user ({num_users}). "
-                    f"Received: {name}.shape={csr.shape}"
-                )
-            self.indptr = csr.indptr.astype("int64")
-            self.indices = csr.indices.astype("int64")
-            self.num_columns = csr.shape[1]
-            return
-        self.num_columns = None
-        if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype != object:
-            if not np.issubdtype(value.dtype, np.integer):
-                raise TypeError(
-                    f"`{name}` as a 1-D array must hold integer item columns. "
-                    f"Received dtype {value.dtype}"
-                )
-            rows = [value[i : i + 1] for i in range(len(value))]
-        else:
-            rows = [np.asarray(r, dtype="int64").reshape(-1) for r in value]
-        if len(rows) != num_users:
-            raise ValueError(
-                f"`{name}` must have one entry per user ({num_users}). "
-                f"Received {len(rows)} entries"
-            )
-        lengths = np.array([len(r) for r in rows], dtype="int64")
-        self.indptr = np.concatenate([[0], np.cumsum(lengths)])
-        self.indices = (
-            np.concatenate(rows).astype("int64") if rows else np.zeros(0, "int64")
-        )
-
-    def check_range(self, num_items):
-        if len(self.indices) and (
-            self.indices.min() < 0 or self.indices.max() >= num_items
-        ):
-            bad = self.indices[(self.indices < 0) | (self.indices >= num_items)][0]
-            raise ValueError(
-                f"`{self.name}` holds item column {bad}, outside 0..{num_items - 1}"
-            )
-
-    def batch(self, start, stop):
-        """(row offsets within the batch, columns) of users start..stop-1."""
-        lo, hi = self.indptr[start], self.indptr[stop]
-        lengths = np.diff(self.indptr[start : stop + 1])
-        rows = np.repeat(np.arange(stop - start), lengths)
-        return rows, self.indices[lo:hi]
 
 
 def _takes_candidates(scorer):
@@ -129,12 +44,13 @@ def evaluate_topk(
     targets,
     exclude=None,
     num_items=None,
-    metrics=("precision", "recall", "f1", "ndcg", "map", "hit_rate", "mrr"),
+    metrics=None,
     ks=(10,),
     candidates=None,
     batch_size=256,
     cap_at_k=False,
     gain="exponential",
+    unknown_id=None,
     verbose="auto",
 ):
     """Ranks the catalog for each user and averages top-k metrics.
@@ -167,8 +83,9 @@ def evaluate_topk(
             targets. Defaults to `None`.
         num_items: int. The catalog size. Defaults to `None`: taken from a CSR
             `targets`/`exclude` or from the scorer's output.
-        metrics: names among `"precision"`, `"recall"`, `"f1"`, `"ndcg"`,
-            `"map"`, `"hit_rate"`, `"mrr"`. Defaults to all of them.
+        metrics: names of registered ranking metrics: `"precision"`,
+            `"recall"`, `"f1"`, `"ndcg"`, `"map"`, `"hit_rate"`, `"mrr"` (the
+            stems of the metric classes' names). Defaults to `None`: all.
         ks: ints. The cut-offs. Defaults to `(10,)`.
         candidates: optional int array `(num_users, C)` of item columns to
             rank for each user (for instance the held-out item and 99 sampled
@@ -179,11 +96,23 @@ def evaluate_topk(
             `False`.
         gain: str. NDCG gain, `"exponential"` or `"linear"`. Defaults to
             `"exponential"`.
+        unknown_id: int or None. The id an encoder gives unknown users and
+            items (`keras_recsys.data.IdEncoder` codes them 0): users whose
+            query is only this id (a 1-D id array, a dict's `"user_id"`, or an
+            id sequence holding nothing else) and targets with this id are
+            not scored. Defaults to `None`.
         verbose: `"auto"`, 0 or 1. Whether to show a Keras progress bar.
             Defaults to `"auto"` (1).
 
+    Cold start: target ids outside `0..num_items-1` (and `unknown_id`)
+    cannot be scored; they are dropped and counted. A user left with no
+    target is not counted in `num_users`.
+
     Returns:
-        A dict `{"<metric>@<k>": float, ..., "num_users": int}`.
+        A dict `{"<metric>@<k>": float, ..., "num_users": int}` (the same
+        `"<metric>@<k>"` names as the metric classes, e.g. `"ndcg@10"`), plus
+        `"num_unknown_users"` and `"num_unknown_targets"` when some were
+        left out (a warning says so too).
 
     Example:
 
@@ -210,24 +139,33 @@ def evaluate_topk(
         - Krichene and Rendle, 2020. On Sampled Metrics for Item
           Recommendation. KDD. (why the full catalog is the default).
     """
+    if metrics is None:
+        metrics = tuple(row_functions.ROW_FUNCTIONS)
     metrics = tuple(metrics) if not isinstance(metrics, str) else (metrics,)
     for name in metrics:
-        check_one_of("metrics", name, tuple(_METRICS))
+        check_one_of("metrics", name, tuple(row_functions.ROW_FUNCTIONS))
     if not metrics:
         raise ValueError("`metrics` must name at least one metric.")
     ks = (ks,) if isinstance(ks, numbers.Integral) else tuple(ks)
     if not ks:
         raise ValueError("`ks` must hold at least one cut-off.")
-    ks = tuple(ranking_utils.check_k(k) for k in ks)
+    ks = tuple(contract.check_k(k) for k in ks)
     batch_size = check_positive_int("batch_size", batch_size)
     check_one_of("gain", gain, ("exponential", "linear"))
     if verbose == "auto":
         verbose = 1
-    num_users = _num_rows(queries)
+    num_users = inputs.num_rows(queries)
     if num_users == 0:
         raise ValueError("`queries` must hold at least one user. Received 0")
-    targets = _Rows(targets, num_users, "targets")
-    exclude = _Rows(exclude, num_users, "exclude") if exclude is not None else None
+    targets = inputs.Rows(targets, num_users, "targets")
+    exclude = (
+        inputs.Rows(exclude, num_users, "exclude") if exclude is not None else None
+    )
+    unknown = {}
+    unknown_users = inputs.unknown_queries(queries, unknown_id)
+    if unknown_users is not None and unknown_users.any():
+        unknown["num_unknown_users"] = int(unknown_users.sum())
+        targets.drop_rows(unknown_users)
     if num_items is None:
         num_items = targets.num_columns or (exclude and exclude.num_columns)
     if num_items is not None:
@@ -267,7 +205,7 @@ def evaluate_topk(
         index = np.arange(start, stop)
         if rows < padded_size:
             index = np.concatenate([index, np.full(padded_size - rows, stop - 1)])
-        batch_queries = _take(queries, index)
+        batch_queries = inputs.take(queries, index)
         if candidates is not None:
             batch_candidates = candidates[index]
             if pair_scorer:
@@ -285,10 +223,12 @@ def evaluate_topk(
         if num_items is None:
             num_items = scores.shape[1]
         if b == 0:
-            targets.check_range(num_items)
+            dropped = targets.drop_unknown(num_items, unknown_id)
+            if dropped:
+                unknown["num_unknown_targets"] = dropped
             if exclude is not None:
                 exclude.check_range(num_items)
-        labels = _labels(
+        labels = inputs.batch_labels(
             targets,
             exclude,
             start,
@@ -332,70 +272,23 @@ def evaluate_topk(
         for k in ks
     }
     results["num_users"] = counted
-    return results
-
-
-def _labels(targets, exclude, start, stop, num_items, candidates):
-    """Labels of one batch: 1 target, -1 excluded, 0 otherwise."""
-    batch = stop - start
-    if candidates is None:
-        labels = np.zeros((batch, num_items), dtype="float32")
-        if exclude is not None:
-            rows, cols = exclude.batch(start, stop)
-            labels[rows, cols] = -1.0
-        rows, cols = targets.batch(start, stop)
-        labels[rows, cols] = 1.0
-        return labels
-    # Sampled protocol: label each candidate column through a per-batch map.
-    full = _labels(targets, exclude, start, stop, num_items, None)
-    labels = np.take_along_axis(full, candidates, axis=1)
-    # A candidate repeated in a row is ranked once: later copies are excluded.
-    order = np.argsort(candidates, axis=1, kind="stable")
-    sorted_c = np.take_along_axis(candidates, order, axis=1)
-    repeated = np.zeros(candidates.shape, dtype=bool)
-    repeated[:, 1:] = sorted_c[:, 1:] == sorted_c[:, :-1]
-    duplicate = np.zeros(candidates.shape, dtype=bool)
-    np.put_along_axis(duplicate, order, repeated, axis=1)
-    labels[duplicate] = -1.0
-    return labels
+    if unknown:
+        warnings.warn(
+            f"evaluate_topk left out unknown users or items: {unknown}. They "
+            "cannot be scored (no trained row); they are not counted.",
+            stacklevel=2,
+        )
+    return {**results, **unknown}
 
 
 @functools.lru_cache(maxsize=32)
 def _batch_sums_fn(metrics, ks, cap_at_k, gain):
-    """One batch's per-metric sums over the users with a relevant item.
+    """`row_functions.batch_sums` for these settings, compiled for the backend.
 
-    Returns a function `(labels, scores) -> (len(ks) * len(metrics),)` sums,
-    ordered by k then metric, compiled for the backend (see
-    `backend_utils.compile_function`); cached so that every call of
+    Cached (see `backend_utils.compile_function`) so that every call of
     `evaluate_topk` with the same settings reuses one compiled function.
     """
-
-    def batch_sums(labels, scores):
-        y_true, y_pred = ranking_utils.check_inputs(labels, scores, max(ks))
-        topk = ranking_utils.top_k(y_true, y_pred, max(ks))
-        has_relevant = keras.ops.cast(
-            keras.ops.greater(topk.num_relevant, 0.0), "float32"
-        )
-        graded = topk.graded(y_true)
-        out = []
-        for k in ks:
-            # The top k is the first k of the top max(ks): the order is total.
-            cut = ranking_utils.TopK(
-                topk.labels[:, :k],
-                topk.ranks[:, :k],
-                topk.relevant[:, :k],
-                topk.num_relevant,
-                graded=graded,
-            )
-            for name in metrics:
-                fn = _METRICS[name]
-                if name == "ndcg":
-                    values = fn(cut, k, y_true, gain_type=gain)
-                elif name == "recall":
-                    values = fn(cut, k, cap_at_k=cap_at_k)
-                else:
-                    values = fn(cut, k)
-                out.append(keras.ops.sum(values * has_relevant))
-        return keras.ops.stack(out)
-
-    return backend_utils.compile_function(batch_sums)
+    options = {"cap_at_k": cap_at_k, "gain": gain}
+    return backend_utils.compile_function(
+        functools.partial(row_functions.batch_sums, metrics, ks, options)
+    )

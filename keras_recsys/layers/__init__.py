@@ -1,6 +1,7 @@
 """keras_recsys.layers: public layers."""
 
 from keras_recsys.layers.autoencoder_block import AutoencoderBlock
+from keras_recsys.layers.catalog_candidates import CatalogCandidates
 from keras_recsys.layers.cdae_block import CDAEBlock
 from keras_recsys.layers.cnn_sequence_encoder import CNNSequenceEncoder
 from keras_recsys.layers.cross_network import CrossNetwork
@@ -17,6 +18,7 @@ from keras_recsys.layers.transformer_sequence_encoder import TransformerSequence
 from keras_recsys.layers.vae_block import VAEBlock
 
 __all__ = [
+    "CatalogCandidates",
     "IdEmbedding",
     "AutoencoderBlock",
     "CDAEBlock",

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_recsys.metrics.ranking_utils import check_inputs
+from keras_recsys.ranking.contract import check_inputs
 from keras_recsys.utils.api_export import keras_recsys_export
 
 

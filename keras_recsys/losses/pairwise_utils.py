@@ -19,8 +19,8 @@ backward pass on every backend.
 
 from keras import ops
 
-from keras_recsys.metrics.ranking_utils import check_inputs
-from keras_recsys.metrics.ranking_utils import cond
+from keras_recsys.ranking.contract import check_inputs
+from keras_recsys.ranking.contract import cond
 
 _MAX_CHUNK = 128
 

@@ -14,6 +14,7 @@ from keras_recsys.metrics.precision_at_k import PrecisionAtK
 from keras_recsys.metrics.precision_at_k import precision_at_k
 from keras_recsys.metrics.recall_at_k import RecallAtK
 from keras_recsys.metrics.recall_at_k import recall_at_k
+from keras_recsys.metrics.sparse_targets import sparse_targets
 
 __all__ = [
     "F1AtK",
@@ -30,4 +31,5 @@ __all__ = [
     "ndcg_at_k",
     "precision_at_k",
     "recall_at_k",
+    "sparse_targets",
 ]

@@ -1,7 +1,7 @@
 """Hit rate at k: the `HitRateAtK` metric and the `hit_rate_at_k` function."""
 
-from keras_recsys.metrics import ranking_utils
 from keras_recsys.metrics.ranking_metric import RankingMetric
+from keras_recsys.ranking import row_functions
 from keras_recsys.utils.api_export import keras_recsys_export
 
 
@@ -18,7 +18,9 @@ def hit_rate_at_k(y_true, y_pred, k):
     `ValueError` in eager calls (see docs/concepts.md).
 
     Args:
-        y_true: tensor `(batch, n)`. Labels.
+        y_true: tensor. Dense labels `(batch, n)`, or item ids: `(batch,)`
+            or `(batch, m)` padded with -1 (see
+            `keras_recsys.metrics.sparse_targets`).
         y_pred: tensor `(batch, n)`. Scores, higher ranks first.
         k: int. The cut-off, `1 <= k <= n`.
 
@@ -39,7 +41,7 @@ def hit_rate_at_k(y_true, y_pred, k):
         - He et al., 2017. Neural Collaborative Filtering. WWW. (HR@10 under
           the sampled protocol).
     """
-    return ranking_utils.per_row(ranking_utils.hit_rate, y_true, y_pred, k)
+    return row_functions.per_row("hit_rate", y_true, y_pred, k)
 
 
 @keras_recsys_export("keras_recsys.metrics.HitRateAtK")
@@ -57,11 +59,11 @@ class HitRateAtK(RankingMetric):
 
     Args:
         k: int. The cut-off: only the top `k` ranked items count.
-        name: str. The metric's name. Defaults to `"hit_rate_at_<k>"`.
+        name: str. The metric's name. Defaults to `"hit_rate@<k>"`.
         dtype: the metric's dtype. Defaults to `None` (float32).
 
     Call inputs (`update_state`):
-        y_true: tensor `(batch, n)`. Labels.
+        y_true: tensor `(batch, n)` labels, or item ids `(batch,)` / `(batch, m)`.
         y_pred: tensor `(batch, n)`. Scores, higher ranks first.
         sample_weight: optional scalar or `(batch,)` weights of the rows.
 
@@ -82,5 +84,4 @@ class HitRateAtK(RankingMetric):
           the sampled protocol).
     """
 
-    base_name = "hit_rate"
-    row_fn = staticmethod(ranking_utils.hit_rate)
+    row_function = "hit_rate"

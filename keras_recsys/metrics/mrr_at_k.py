@@ -1,7 +1,7 @@
 """Mean reciprocal rank at k: the `MRRAtK` metric and the `mrr_at_k` function."""
 
-from keras_recsys.metrics import ranking_utils
 from keras_recsys.metrics.ranking_metric import RankingMetric
+from keras_recsys.ranking import row_functions
 from keras_recsys.utils.api_export import keras_recsys_export
 
 
@@ -19,7 +19,9 @@ def mrr_at_k(y_true, y_pred, k):
     `ValueError` in eager calls (see docs/concepts.md).
 
     Args:
-        y_true: tensor `(batch, n)`. Labels.
+        y_true: tensor. Dense labels `(batch, n)`, or item ids: `(batch,)`
+            or `(batch, m)` padded with -1 (see
+            `keras_recsys.metrics.sparse_targets`).
         y_pred: tensor `(batch, n)`. Scores, higher ranks first.
         k: int. The cut-off, `1 <= k <= n`.
 
@@ -37,7 +39,7 @@ def mrr_at_k(y_true, y_pred, k):
     keras_recsys.metrics.mrr_at_k(y_true, y_pred, k=2)  # [0.5]
     ```
     """
-    return ranking_utils.per_row(ranking_utils.reciprocal_rank, y_true, y_pred, k)
+    return row_functions.per_row("mrr", y_true, y_pred, k)
 
 
 @keras_recsys_export("keras_recsys.metrics.MRRAtK")
@@ -56,11 +58,11 @@ class MRRAtK(RankingMetric):
 
     Args:
         k: int. The cut-off: only the top `k` ranked items count.
-        name: str. The metric's name. Defaults to `"mrr_at_<k>"`.
+        name: str. The metric's name. Defaults to `"mrr@<k>"`.
         dtype: the metric's dtype. Defaults to `None` (float32).
 
     Call inputs (`update_state`):
-        y_true: tensor `(batch, n)`. Labels.
+        y_true: tensor `(batch, n)` labels, or item ids `(batch,)` / `(batch, m)`.
         y_pred: tensor `(batch, n)`. Scores, higher ranks first.
         sample_weight: optional scalar or `(batch,)` weights of the rows.
 
@@ -78,5 +80,4 @@ class MRRAtK(RankingMetric):
     ```
     """
 
-    base_name = "mrr"
-    row_fn = staticmethod(ranking_utils.reciprocal_rank)
+    row_function = "mrr"

@@ -1,7 +1,7 @@
 """NDCG at k: the `NDCGAtK` metric and the `ndcg_at_k` function."""
 
-from keras_recsys.metrics import ranking_utils
 from keras_recsys.metrics.ranking_metric import RankingMetric
+from keras_recsys.ranking import row_functions
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_one_of
 
@@ -22,7 +22,9 @@ def ndcg_at_k(y_true, y_pred, k, gain="exponential"):
     `ValueError` in eager calls (see docs/concepts.md).
 
     Args:
-        y_true: tensor `(batch, n)`. Labels.
+        y_true: tensor. Dense labels `(batch, n)`, or item ids: `(batch,)`
+            or `(batch, m)` padded with -1 (see
+            `keras_recsys.metrics.sparse_targets`).
         y_pred: tensor `(batch, n)`. Scores, higher ranks first.
         k: int. The cut-off, `1 <= k <= n`.
         gain: str. `"exponential"` (`2**rel - 1`) or `"linear"` (`rel`).
@@ -46,7 +48,7 @@ def ndcg_at_k(y_true, y_pred, k, gain="exponential"):
           Techniques. ACM TOIS.
     """
     check_one_of("gain", gain, ("exponential", "linear"))
-    return ranking_utils.per_row(ranking_utils.ndcg, y_true, y_pred, k, gain_type=gain)
+    return row_functions.per_row("ndcg", y_true, y_pred, k, gain=gain)
 
 
 @keras_recsys_export("keras_recsys.metrics.NDCGAtK")
@@ -69,11 +71,11 @@ class NDCGAtK(RankingMetric):
         k: int. The cut-off: only the top `k` ranked items count.
         gain: str. `"exponential"` (`2**rel - 1`) or `"linear"` (`rel`).
             Defaults to `"exponential"`.
-        name: str. The metric's name. Defaults to `"ndcg_at_<k>"`.
+        name: str. The metric's name. Defaults to `"ndcg@<k>"`.
         dtype: the metric's dtype. Defaults to `None` (float32).
 
     Call inputs (`update_state`):
-        y_true: tensor `(batch, n)`. Labels.
+        y_true: tensor `(batch, n)` labels, or item ids `(batch,)` / `(batch, m)`.
         y_pred: tensor `(batch, n)`. Scores, higher ranks first.
         sample_weight: optional scalar or `(batch,)` weights of the rows.
 
@@ -94,15 +96,14 @@ class NDCGAtK(RankingMetric):
           Techniques. ACM TOIS.
     """
 
-    base_name = "ndcg"
-    row_fn = staticmethod(ranking_utils.ndcg)
+    row_function = "ndcg"
 
     def __init__(self, k, gain="exponential", name=None, dtype=None):
         self.gain = check_one_of("gain", gain, ("exponential", "linear"))
         super().__init__(k, name=name, dtype=dtype)
 
     def row_kwargs(self):
-        return {"gain_type": self.gain}
+        return {"gain": self.gain}
 
     def get_config(self):
         return {**super().get_config(), "gain": self.gain}

@@ -1,7 +1,7 @@
 """Precision at k: the `PrecisionAtK` metric and the `precision_at_k` function."""
 
-from keras_recsys.metrics import ranking_utils
 from keras_recsys.metrics.ranking_metric import RankingMetric
+from keras_recsys.ranking import row_functions
 from keras_recsys.utils.api_export import keras_recsys_export
 
 
@@ -18,7 +18,9 @@ def precision_at_k(y_true, y_pred, k):
     `ValueError` in eager calls (see docs/concepts.md).
 
     Args:
-        y_true: tensor `(batch, n)`. Labels.
+        y_true: tensor. Dense labels `(batch, n)`, or item ids: `(batch,)`
+            or `(batch, m)` padded with -1 (see
+            `keras_recsys.metrics.sparse_targets`).
         y_pred: tensor `(batch, n)`. Scores, higher ranks first.
         k: int. The cut-off, `1 <= k <= n`.
 
@@ -36,7 +38,7 @@ def precision_at_k(y_true, y_pred, k):
     keras_recsys.metrics.precision_at_k(y_true, y_pred, k=2)  # [0.5]
     ```
     """
-    return ranking_utils.per_row(ranking_utils.precision, y_true, y_pred, k)
+    return row_functions.per_row("precision", y_true, y_pred, k)
 
 
 @keras_recsys_export("keras_recsys.metrics.PrecisionAtK")
@@ -54,11 +56,11 @@ class PrecisionAtK(RankingMetric):
 
     Args:
         k: int. The cut-off: only the top `k` ranked items count.
-        name: str. The metric's name. Defaults to `"precision_at_<k>"`.
+        name: str. The metric's name. Defaults to `"precision@<k>"`.
         dtype: the metric's dtype. Defaults to `None` (float32).
 
     Call inputs (`update_state`):
-        y_true: tensor `(batch, n)`. Labels.
+        y_true: tensor `(batch, n)` labels, or item ids `(batch,)` / `(batch, m)`.
         y_pred: tensor `(batch, n)`. Scores, higher ranks first.
         sample_weight: optional scalar or `(batch,)` weights of the rows.
 
@@ -76,5 +78,4 @@ class PrecisionAtK(RankingMetric):
     ```
     """
 
-    base_name = "precision"
-    row_fn = staticmethod(ranking_utils.precision)
+    row_function = "precision"

@@ -1,7 +1,7 @@
 """Recall at k: the `RecallAtK` metric and the `recall_at_k` function."""
 
-from keras_recsys.metrics import ranking_utils
 from keras_recsys.metrics.ranking_metric import RankingMetric
+from keras_recsys.ranking import row_functions
 from keras_recsys.utils.api_export import keras_recsys_export
 
 
@@ -20,7 +20,9 @@ def recall_at_k(y_true, y_pred, k, cap_at_k=False):
     `ValueError` in eager calls (see docs/concepts.md).
 
     Args:
-        y_true: tensor `(batch, n)`. Labels.
+        y_true: tensor. Dense labels `(batch, n)`, or item ids: `(batch,)`
+            or `(batch, m)` padded with -1 (see
+            `keras_recsys.metrics.sparse_targets`).
         y_pred: tensor `(batch, n)`. Scores, higher ranks first.
         k: int. The cut-off, `1 <= k <= n`.
         cap_at_k: bool. Whether to divide by `min(k, relevant)` instead of
@@ -43,9 +45,7 @@ def recall_at_k(y_true, y_pred, k, cap_at_k=False):
         - Liang et al., 2018. Variational Autoencoders for Collaborative
           Filtering. WWW. (recall@k normalized by min(k, relevant)).
     """
-    return ranking_utils.per_row(
-        ranking_utils.recall, y_true, y_pred, k, cap_at_k=bool(cap_at_k)
-    )
+    return row_functions.per_row("recall", y_true, y_pred, k, cap_at_k=bool(cap_at_k))
 
 
 @keras_recsys_export("keras_recsys.metrics.RecallAtK")
@@ -67,11 +67,11 @@ class RecallAtK(RankingMetric):
         k: int. The cut-off: only the top `k` ranked items count.
         cap_at_k: bool. Whether to divide by `min(k, relevant)` instead of
             the number of relevant items. Defaults to `False`.
-        name: str. The metric's name. Defaults to `"recall_at_<k>"`.
+        name: str. The metric's name. Defaults to `"recall@<k>"`.
         dtype: the metric's dtype. Defaults to `None` (float32).
 
     Call inputs (`update_state`):
-        y_true: tensor `(batch, n)`. Labels.
+        y_true: tensor `(batch, n)` labels, or item ids `(batch,)` / `(batch, m)`.
         y_pred: tensor `(batch, n)`. Scores, higher ranks first.
         sample_weight: optional scalar or `(batch,)` weights of the rows.
 
@@ -92,8 +92,7 @@ class RecallAtK(RankingMetric):
           Filtering. WWW. (recall@k normalized by min(k, relevant)).
     """
 
-    base_name = "recall"
-    row_fn = staticmethod(ranking_utils.recall)
+    row_function = "recall"
 
     def __init__(self, k, cap_at_k=False, name=None, dtype=None):
         self.cap_at_k = bool(cap_at_k)

@@ -1,5 +1,6 @@
 """keras_recsys.models: public models."""
 
+from keras_recsys.models.add_catalog_scores import add_catalog_scores
 from keras_recsys.models.build_autorec import build_autorec
 from keras_recsys.models.build_caser import build_caser
 from keras_recsys.models.build_cdae import build_cdae
@@ -14,6 +15,7 @@ from keras_recsys.models.build_sasrec import build_sasrec
 from keras_recsys.models.build_two_tower import build_two_tower
 
 __all__ = [
+    "add_catalog_scores",
     "build_autorec",
     "build_cdae",
     "build_mult_dae",

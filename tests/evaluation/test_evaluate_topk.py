@@ -205,8 +205,8 @@ def test_bad_inputs():
     def scorer(u):
         return scores[u]
 
-    with pytest.raises(ValueError, match="targets.*column 99"):
-        evaluate_topk(scorer, users, [[99]] * len(users), verbose=0)
+    with pytest.raises(ValueError, match="exclude.*column 99"):
+        evaluate_topk(scorer, users, targets, [[99]] * len(users), verbose=0)
     with pytest.raises(ValueError, match="one entry per user"):
         evaluate_topk(scorer, users, targets[:3], verbose=0)
     with pytest.raises(ValueError, match="k=26.*n=25"):
@@ -220,3 +220,36 @@ def test_bad_inputs():
     with pytest.raises(TypeError, match="model"):
         pairwise_scorer(lambda x: x)
     assert keras_recsys.evaluation.evaluate_topk is evaluate_topk
+
+
+def test_cold_start_users_and_items_are_counted_not_scored():
+    scores, targets, exclude = _problem(seed=3)
+    users = np.arange(len(scores))
+    # Users 2 and 5 are unknown (id 0 after encoding, here -7 as a marker);
+    # user 4 has an unknown target (-1) and one out of range (99) besides
+    # its known ones; user 6 has only unknown targets.
+    queries = users.copy()
+    queries[[2, 5]] = -7
+    cold_targets = [np.asarray(t) for t in targets]
+    cold_targets[4] = np.concatenate([targets[4], [-1, 99]])
+    cold_targets[6] = np.array([99, 99])
+    with pytest.warns(UserWarning, match="unknown"):
+        got = evaluate_topk(
+            lambda u: scores[np.maximum(u, 0)],
+            queries,
+            cold_targets,
+            exclude,
+            ks=(1, 5),
+            unknown_id=-7,
+            verbose=0,
+        )
+    # The reference: the same users with the unknown ones left out.
+    known = [
+        t if u not in (2, 5, 6) else np.array([], int) for u, t in enumerate(targets)
+    ]
+    expected = _expected(scores, known, exclude, (1, 5))
+    expected["num_unknown_users"] = 2
+    # -1 and 99 of user 4, the two 99 of user 6; users 2 and 5 were dropped
+    # first, so their targets are not counted again.
+    expected["num_unknown_targets"] = 4
+    _check(got, expected)

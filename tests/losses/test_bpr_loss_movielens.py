@@ -67,8 +67,8 @@ def test_bpr_mf_on_movielens_100k_beats_random(ml100k_dir):
         validation_freq=2,
         verbose=0,
     )
-    hit_rate = history.history["val_hit_rate_at_10"][-1]
-    ndcg = history.history["val_ndcg_at_10"][-1]
+    hit_rate = history.history["val_hit_rate@10"][-1]
+    ndcg = history.history["val_ndcg@10"][-1]
     assert history.history["loss"][-1] < history.history["loss"][0]
     # Random ranking: hit rate 10/51 = 0.196 and NDCG@10 about 0.09.
     assert hit_rate > 2.5 * 10 / 51, history.history

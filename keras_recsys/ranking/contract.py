@@ -1,0 +1,258 @@
+"""The ranking input contract: its checks, written once.
+
+Ranking metrics, ranking losses and `evaluate_topk` read their inputs through
+this module (see docs/concepts.md):
+
+- `y_true` dense, `(batch, n)`: a value > 0 marks a relevant item (the value
+  is its graded gain), 0 a non-relevant item and a value < 0 an item excluded
+  from ranking (it never occupies a ranking position).
+- `y_true` sparse (metrics only): the id of each row's one relevant item,
+  `(batch,)`, or a padded list of ids `(batch, m)` with `m != n`: an id
+  `j >= 0` is relevant, `-1` is padding and `-(j + 2)` excludes item `j`
+  (`keras_recsys.metrics.sparse_targets` writes this layout). It is turned
+  into the dense row in-graph with one scatter per batch.
+- `y_pred` of shape `(batch, n)`: scores, higher ranks first.
+- NaN in `y_true` or `y_pred`, and ids outside `0..n-1`, are a `ValueError`
+  in eager calls; inside a compiled step (where values cannot be read) the
+  row's value is NaN, so the result is NaN, never a silently wrong number.
+"""
+
+import numbers
+
+import keras
+from keras import ops
+
+from keras_recsys.utils.backend_utils import is_concrete
+from keras_recsys.utils.backend_utils import to_numpy
+
+
+def cond(pred, true_fn, false_fn):
+    """`ops.cond`, or a plain `if` when `pred` can be read now (eager)."""
+    if is_concrete(pred):
+        return true_fn() if bool(to_numpy(pred)) else false_fn()
+    return ops.cond(pred, true_fn, false_fn)
+
+
+def check_k(k):
+    """Checks that `k` is a positive integer and returns it as an int."""
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+        raise ValueError(f"`k` must be a positive integer. Received: k={k!r}")
+    return int(k)
+
+
+def _standardize(y_true, y_pred):
+    y_true = ops.convert_to_tensor(y_true)
+    y_pred = ops.convert_to_tensor(y_pred)
+    pred_dtype = keras.backend.standardize_dtype(y_pred.dtype)
+    # Scores keep float32/float64 exactly (casting could create ties); half
+    # floats, ints and bools are widened to float32, which is exact for them.
+    if pred_dtype not in ("float32", "float64"):
+        y_pred = ops.cast(y_pred, "float32")
+    if keras.backend.standardize_dtype(y_true.dtype) != "float32":
+        y_true = ops.cast(y_true, "float32")
+    return y_true, y_pred
+
+
+def check_inputs(y_true, y_pred, k=None):
+    """Checks the shapes of a ranking input and returns it as tensors.
+
+    Args:
+        y_true: labels of shape `(batch, n)`.
+        y_pred: scores of shape `(batch, n)`.
+        k: int or None. The cut-off; when given it must not exceed `n`.
+
+    Returns:
+        `(y_true, y_pred)`: `y_true` as float32 and `y_pred` as float32 (or
+        float64 when it came as float64).
+
+    Raises:
+        ValueError: when a shape is not `(batch, n)`, the two shapes differ, or
+            `k > n`.
+    """
+    y_true, y_pred = _standardize(y_true, y_pred)
+    true_shape = tuple(y_true.shape)
+    pred_shape = tuple(y_pred.shape)
+    if len(true_shape) != 2 or len(pred_shape) != 2:
+        raise ValueError(
+            "`y_true` and `y_pred` must both have shape (batch, n). Received: "
+            f"y_true.shape={true_shape}, y_pred.shape={pred_shape}"
+        )
+    for a, b in zip(true_shape, pred_shape):
+        if a is not None and b is not None and a != b:
+            raise ValueError(
+                "`y_true` and `y_pred` must have the same shape. Received: "
+                f"y_true.shape={true_shape}, y_pred.shape={pred_shape}. To pass "
+                "item ids instead of label rows, give an integer `y_true` of "
+                "shape (batch,) or (batch, m) padded with -1"
+                + in_batch_hint(pred_shape)
+            )
+    n = pred_shape[1] if pred_shape[1] is not None else true_shape[1]
+    if k is not None and n is not None and k > n:
+        raise ValueError(
+            f"`k` must not exceed the number of items n. Received: k={k}, n={n}"
+            + in_batch_hint(pred_shape)
+        )
+    return y_true, y_pred
+
+
+def in_batch_hint(pred_shape):
+    """A sentence for errors on square `(batch, batch)` scores, else ''."""
+    if len(pred_shape) == 2 and pred_shape[0] == pred_shape[1] is not None:
+        return (
+            f". `y_pred` has shape {tuple(pred_shape)}: if it is an in-batch "
+            "similarity matrix (each query against the items of its batch, as "
+            "a two-tower model outputs for its softmax loss), it does not score "
+            "the catalog; add an output scoring every item with "
+            "`keras_recsys.models.add_catalog_scores` or validate with "
+            "`keras_recsys.callbacks.TopKEvaluation`"
+        )
+    return ""
+
+
+def is_sparse(y_true, y_pred):
+    """Whether `y_true` holds item ids: `(batch,)`, or int `(batch, m)`, `m != n`."""
+    true_shape = tuple(y_true.shape)
+    pred_shape = tuple(y_pred.shape)
+    if len(true_shape) == 1:
+        return True
+    # A float `(batch, m)` is a dense row of the wrong width, not ids.
+    return (
+        len(true_shape) == 2
+        and len(pred_shape) == 2
+        and None not in (true_shape[1], pred_shape[1])
+        and true_shape[1] != pred_shape[1]
+        and "int" in keras.backend.standardize_dtype(y_true.dtype)
+    )
+
+
+def _check_ids(ids, pred_shape):
+    """Eager only: the ids are integers (not score or label rows)."""
+    if not is_concrete(ids):
+        return
+    values = to_numpy(ids)
+    # NaN fails `values == round(values)` too.
+    if values.dtype.kind == "f" and not (values == values.round()).all():
+        raise ValueError(
+            f"`y_true` of shape {values.shape} is read as item ids (its shape "
+            f"is not the scores' shape {tuple(pred_shape)}), but it holds values "
+            "that are not integers. Pass either the ids of the relevant items "
+            "(`(batch,)`, or an int `(batch, m)` padded with -1) or a dense label row "
+            "of the scores' shape `(batch, n)`."
+        )
+
+
+def labels_from_ids(ids, y_pred):
+    """Builds dense labels from sparse ids with one scatter.
+
+    Args:
+        ids: `(batch,)` or `(batch, m)` item ids: `j >= 0` relevant, `-1`
+            padding, `-(j + 2)` excludes item `j`. An item both relevant and
+            excluded is relevant.
+        y_pred: `(batch, n)` scores (for the shape).
+
+    Returns:
+        `(labels, out_of_range)`: float32 `(batch, n)` labels of the dense
+        contract (1, 0, -1) and bool `(batch,)`, the rows holding an id
+        outside `0..n-1` (that id is dropped; eager calls raise instead).
+    """
+    ids = ops.convert_to_tensor(ids)
+    _check_ids(ids, y_pred.shape)
+    if len(ids.shape) == 1:
+        ids = ops.expand_dims(ids, 1)
+    ids = ops.cast(ids, "int32")
+    n = ops.shape(y_pred)[1]
+    relevant = ops.greater_equal(ids, 0)
+    excluded = ops.less_equal(ids, -2)
+    columns = ops.where(relevant, ids, -ids - 2)
+    used = ops.logical_or(relevant, excluded)
+    outside = ops.logical_and(used, ops.greater_equal(columns, n))
+    keep = ops.logical_and(used, ops.logical_not(outside))
+    # Relevant ids add 1, excluded ids 1 / (m + 1): a sum >= 1 is relevant,
+    # one in (0, 1) only excluded, whatever the duplicates.
+    small = 1.0 / (float(ids.shape[1]) + 1.0)
+    values = ops.where(relevant, 1.0, small) * ops.cast(keep, "float32")
+    columns = ops.where(keep, columns, ops.zeros_like(columns))
+    rows = ops.broadcast_to(
+        ops.expand_dims(ops.arange(ops.shape(ids)[0], dtype="int32"), 1),
+        ops.shape(ids),
+    )
+    indices = ops.reshape(ops.stack([rows, columns], axis=-1), (-1, 2))
+    sums = ops.scatter(indices, ops.reshape(values, (-1,)), ops.shape(y_pred))
+    labels = ops.where(
+        ops.greater_equal(sums, 1.0),
+        1.0,
+        ops.where(ops.greater(sums, 0.0), -1.0, 0.0),
+    )
+    out_of_range = ops.any(outside, axis=1)
+    if is_concrete(out_of_range) and bool(to_numpy(ops.any(out_of_range))):
+        flat = to_numpy(ids)
+        bad_rows, bad_slots = to_numpy(outside).nonzero()
+        bad = int(flat[bad_rows[0], bad_slots[0]])
+        item = bad if bad >= 0 else -bad - 2
+        raise ValueError(
+            f"`y_true` holds item id {item} (row {int(bad_rows[0])}; "
+            f"{len(set(bad_rows.tolist()))} rows hold ids out of range), outside "
+            f"0..{int(y_pred.shape[1]) - 1}: the scores `y_pred` have "
+            f"{int(y_pred.shape[1])} columns, one per item id. Unknown items "
+            "cannot be scored; drop or count them before ranking"
+            + in_batch_hint(tuple(y_pred.shape))
+        )
+    return ops.cast(labels, "float32"), out_of_range
+
+
+def check_sample_weight(sample_weight):
+    """Returns `sample_weight` as a float32 scalar or `(batch,)` tensor."""
+    if sample_weight is None:
+        return None
+    sample_weight = ops.cast(ops.convert_to_tensor(sample_weight), "float32")
+    shape = tuple(sample_weight.shape)
+    if len(shape) == 2 and shape[1] == 1:
+        sample_weight = ops.squeeze(sample_weight, axis=1)
+    elif len(shape) > 1:
+        raise ValueError(
+            "`sample_weight` must be a scalar or have shape (batch,). "
+            f"Received: sample_weight.shape={shape}"
+        )
+    return sample_weight
+
+
+def check_no_nan(row_has_nan, name):
+    """Raises when a concrete (eager) input holds NaN.
+
+    Args:
+        row_has_nan: bool `(batch,)`, whether each row of the input holds NaN.
+        name: str. The argument's name, for the message.
+
+    Raises:
+        ValueError: naming `name`, the first row with NaN and how many rows
+            hold NaN, when `row_has_nan` can be read now (eager calls). Inside
+            a compiled step the values cannot be read; the rows' values are
+            NaN there (see `row_values`).
+    """
+    if not is_concrete(row_has_nan):
+        return
+    rows = to_numpy(row_has_nan)
+    if rows.any():
+        first = int(rows.argmax())
+        raise ValueError(
+            f"`{name}` must not hold NaN. Received: {name} with NaN in "
+            f"{int(rows.sum())} of {rows.shape[0]} rows (first: row {first})"
+        )
+
+
+def rows_with_nan(y_true, y_pred):
+    """Bool `(batch,)`: rows where `y_true` or `y_pred` holds NaN.
+
+    Row sums are NaN when a row holds NaN, and also when it holds both +inf
+    and -inf; only when some row sum is NaN are the rows checked one value at
+    a time. Two reads of the inputs, no full-size temporary, in the common
+    case.
+    """
+    sums = ops.sum(y_true, axis=1) + ops.cast(ops.sum(y_pred, axis=1), "float32")
+
+    def exact():
+        return ops.logical_or(
+            ops.any(ops.isnan(y_true), axis=1), ops.any(ops.isnan(y_pred), axis=1)
+        )
+
+    return cond(ops.any(ops.isnan(sums)), exact, lambda: ops.zeros_like(sums, "bool"))

@@ -1,0 +1,224 @@
+"""The registry of per-row ranking functions, read by metrics and evaluation.
+
+A per-row function takes `(topk, k, y_true, **options)` (a `TopK` selection,
+the cut-off, the dense labels it was made from, and the options it declares)
+and returns float `(batch,)` values. `register` adds one under a name; the
+metric classes of `keras_recsys.metrics` name it in `row_function`, and
+`keras_recsys.evaluation.evaluate_topk` accepts every registered name, so a
+new ranking metric is one registered function and one class file.
+"""
+
+import collections
+
+import keras
+from keras import ops
+
+from keras_recsys.ranking import contract
+from keras_recsys.ranking.selection import TopK
+from keras_recsys.ranking.selection import top_k
+from keras_recsys.utils.backend_utils import is_concrete
+from keras_recsys.utils.backend_utils import to_numpy
+
+RowFunction = collections.namedtuple("RowFunction", ["fn", "options"])
+
+# Name -> RowFunction, in registration order (the order of evaluate_topk's
+# default metrics).
+ROW_FUNCTIONS = {}
+
+
+def register(name, options=()):
+    """Registers a per-row function under `name` (also its metric names' stem).
+
+    Args:
+        name: str. The stem of the metric names, `"<name>@<k>"`.
+        options: tuple of str. The keyword options the function takes (for
+            instance `"gain"`); `evaluate_topk` passes those of its own.
+    """
+
+    def decorator(fn):
+        if name in ROW_FUNCTIONS:
+            raise ValueError(f"A ranking row function {name!r} is already registered.")
+        ROW_FUNCTIONS[name] = RowFunction(fn, tuple(options))
+        return fn
+
+    return decorator
+
+
+def metric_name(name, k):
+    """The one spelling of a ranking metric's name: `"<name>@<k>"`.
+
+    Valid as a Keras metric name and as a `monitor=` value on every backend
+    (fit logs `val_ndcg@10`); Keras names the metric's TensorFlow variables
+    `total`/`count` under it, so the `@` never reaches a TensorFlow op name.
+    """
+    return f"{name}@{k}"
+
+
+def num_hits(topk):
+    """Relevant items in the top k, `(batch,)`."""
+    return ops.sum(ops.cast(topk.relevant, "float32"), axis=1)
+
+
+@register("precision")
+def precision(topk, k, y_true):
+    return num_hits(topk) / float(k)
+
+
+@register("recall", options=("cap_at_k",))
+def recall(topk, k, y_true, cap_at_k=False):
+    denominator = topk.num_relevant
+    if cap_at_k:
+        denominator = ops.minimum(denominator, float(k))
+    return ops.divide_no_nan(num_hits(topk), denominator)
+
+
+@register("f1")
+def f1(topk, k, y_true):
+    p = precision(topk, k, y_true)
+    r = recall(topk, k, y_true)
+    return ops.divide_no_nan(2.0 * p * r, p + r)
+
+
+def _gain(labels, gain):
+    if gain == "exponential":
+        return ops.power(2.0, labels) - 1.0
+    return labels
+
+
+def _discount(ranks):
+    # 1 / log2(rank + 1) with 1-based ranks; `ranks` are 0-based.
+    return 1.0 / ops.log2(ranks + 2.0)
+
+
+@register("ndcg", options=("gain",))
+def ndcg(topk, k, y_true, gain="exponential"):
+    relevant = ops.cast(topk.relevant, "float32")
+    dcg = ops.sum(relevant * _gain(topk.labels, gain) * _discount(topk.ranks), 1)
+    positions = ops.arange(k, dtype="float32")
+
+    def graded_ideal():
+        positive = ops.where(ops.greater(y_true, 0.0), y_true, ops.zeros_like(y_true))
+        ideal_labels, _ = ops.top_k(positive, k, sorted=True)
+        discounts = ops.expand_dims(_discount(positions), 0)
+        return ops.sum(_gain(ideal_labels, gain) * discounts, axis=1)
+
+    def binary_ideal():
+        # All relevant labels are 1: the ideal DCG only depends on how many.
+        cumulative = ops.cumsum(_discount(positions))
+        count = ops.cast(ops.minimum(topk.num_relevant, float(k)), "int32")
+        ideal = ops.take(cumulative, ops.maximum(count - 1, 0))
+        return ops.where(ops.greater(count, 0), ideal, ops.zeros_like(ideal))
+
+    ideal = contract.cond(topk.graded(y_true), graded_ideal, binary_ideal)
+    return ops.divide_no_nan(dcg, ideal)
+
+
+@register("map")
+def average_precision(topk, k, y_true):
+    relevant = ops.cast(topk.relevant, "float32")
+    # Slots are in rank order: relevant items at or before each slot.
+    hits_so_far = ops.cumsum(relevant, axis=1)
+    precisions = hits_so_far / (topk.ranks + 1.0)
+    total = ops.sum(relevant * precisions, axis=1)
+    return ops.divide_no_nan(total, ops.minimum(topk.num_relevant, float(k)))
+
+
+@register("hit_rate")
+def hit_rate(topk, k, y_true):
+    return ops.cast(ops.greater(num_hits(topk), 0.0), "float32")
+
+
+@register("mrr")
+def reciprocal_rank(topk, k, y_true):
+    relevant = ops.cast(topk.relevant, "float32")
+    return ops.max(relevant / (topk.ranks + 1.0), axis=1)
+
+
+def ranking_inputs(y_true, y_pred, k):
+    """Checks a ranking input, dense or sparse, and returns it densely.
+
+    Returns:
+        `(y_true, y_pred, bad_rows)`: float32 dense labels, the scores, and
+        bool `(batch,)` rows whose value must be NaN (NaN inputs or ids out
+        of range inside a compiled step; eager calls raise instead).
+    """
+    y_true = ops.convert_to_tensor(y_true)
+    y_pred = ops.convert_to_tensor(y_pred)
+    out_of_range = None
+    if contract.is_sparse(y_true, y_pred):
+        if len(y_pred.shape) != 2:
+            raise ValueError(
+                "`y_pred` must have shape (batch, n). Received: "
+                f"y_pred.shape={tuple(y_pred.shape)}"
+            )
+        y_true, out_of_range = contract.labels_from_ids(y_true, y_pred)
+    y_true, y_pred = contract.check_inputs(y_true, y_pred, k)
+    bad_rows = contract.rows_with_nan(y_true, y_pred)
+    if is_concrete(bad_rows) and bool(to_numpy(ops.any(bad_rows))):
+        # Eager: name the argument.
+        contract.check_no_nan(ops.any(ops.isnan(y_true), axis=1), "y_true")
+        contract.check_no_nan(ops.any(ops.isnan(y_pred), axis=1), "y_pred")
+    if out_of_range is not None:
+        bad_rows = ops.logical_or(bad_rows, out_of_range)
+    return y_true, y_pred, bad_rows
+
+
+def _nan_where(bad_rows, values):
+    return ops.where(bad_rows, ops.cast(float("nan"), values.dtype), values)
+
+
+def row_values(name, y_true, y_pred, k, **options):
+    """Computes one registered metric's per-row values and the rows' weights.
+
+    Args:
+        name: str. A registered per-row function.
+        y_true, y_pred: the ranking input (dense or sparse `y_true`).
+        k: int. The cut-off.
+        **options: passed to the function.
+
+    Returns:
+        `(values, has_relevant)`: float32 `(batch,)` values (NaN for rows
+        with NaN inputs or out-of-range ids inside a compiled step; eager
+        calls raise instead) and float32 `(batch,)` 1/0 weights, 0 for rows
+        with no relevant item.
+    """
+    y_true, y_pred, bad_rows = ranking_inputs(y_true, y_pred, k)
+    topk = top_k(y_true, y_pred, k)
+    values = _nan_where(bad_rows, ROW_FUNCTIONS[name].fn(topk, k, y_true, **options))
+    has_relevant = ops.cast(ops.greater(topk.num_relevant, 0.0), "float32")
+    return ops.cast(values, "float32"), has_relevant
+
+
+def per_row(name, y_true, y_pred, k, **options):
+    """The public per-row functions: checks `k`, returns `(batch,)` values."""
+    values, _ = row_values(name, y_true, y_pred, contract.check_k(k), **options)
+    return values
+
+
+def batch_sums(names, ks, options, y_true, y_pred):
+    """Per-metric sums of one batch over its rows with a relevant item.
+
+    Ranks once up to `max(ks)`; the top k is the first k of that selection
+    (the order is total). Returns float `(len(ks) * len(names),)` sums,
+    ordered by k then metric.
+    """
+    k_max = max(ks)
+    y_true, y_pred, bad_rows = ranking_inputs(y_true, y_pred, k_max)
+    topk = top_k(y_true, y_pred, k_max)
+    has_relevant = ops.cast(ops.greater(topk.num_relevant, 0.0), "float32")
+    graded = topk.graded(y_true)
+    out = []
+    for k in ks:
+        cut = TopK(
+            topk.labels[:, :k],
+            topk.ranks[:, :k],
+            topk.relevant[:, :k],
+            topk.num_relevant,
+            graded=graded,
+        )
+        for name in names:
+            row_function = ROW_FUNCTIONS[name]
+            kwargs = {o: options[o] for o in row_function.options if o in options}
+            values = _nan_where(bad_rows, row_function.fn(cut, k, y_true, **kwargs))
+            out.append(ops.sum(keras.ops.cast(values, "float32") * has_relevant))
+    return ops.stack(out)
