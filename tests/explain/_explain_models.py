@@ -1,0 +1,49 @@
+"""Small models whose explanations are known in closed form."""
+
+import keras
+import numpy as np
+from keras import ops
+
+import keras_recsys
+
+
+class MaskedSum(keras.layers.Layer):
+    """Sums the real (unmasked) positions of a sequence of vectors."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        keep = ops.expand_dims(ops.cast(mask, inputs.dtype), -1)
+        return ops.sum(inputs * keep, axis=1)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+
+def linear_sequence_model(num_items=12, max_len=5, dim=4):
+    """score_j = sum over the real positions t of E[s_t] . E[j]."""
+    sequence = keras.Input(shape=(max_len,), dtype="int32", name="item_sequence")
+    items = keras_recsys.layers.TiedItemEmbedding(
+        num_items + 1,
+        dim,
+        mask_zero=True,
+        embeddings_initializer=keras.initializers.RandomNormal(stddev=0.5, seed=3),
+        name="item_embedding",
+    )
+    pooled = MaskedSum()(items(sequence))
+    return keras.Model(sequence, items(pooled, mode="logits"))
+
+
+def table(model):
+    layer = model.get_layer("item_embedding")
+    return keras.ops.convert_to_numpy(layer.embeddings)[: layer.input_dim]
+
+
+def left_pad(rows, max_len):
+    out = np.zeros((len(rows), max_len), dtype="int32")
+    for r, row in enumerate(rows):
+        if len(row):
+            out[r, max_len - len(row) :] = row
+    return out
