@@ -89,6 +89,7 @@ class DemoData:
         df["item_id"] = item_encoder.transform(df["item_id"])
         df["user_id"] = user_encoder.transform(df["user_id"]) - 1
         self.num_items = item_encoder.vocabulary_size
+        self.item_encoder = item_encoder
         self.num_users = user_encoder.vocabulary_size - 1
         self.num_interactions = len(df)
         self.train, self.test = krd.per_user_temporal_split(df, ratios=(0.8, 0.2))
@@ -483,7 +484,7 @@ def run_demo(args):
     data = DemoData(df, args.dataset, args.seed)
     _log(f"[data] {data.describe()}", args.quiet)
 
-    rows = []
+    rows, trained = [], {}
     for step, name in enumerate(names, 1):
         label, what = MODELS[name]
         epochs = (
@@ -505,6 +506,7 @@ def run_demo(args):
         t0 = time.perf_counter()
         scorer, queries, losses = trainer(data, epochs, args)
         seconds = time.perf_counter() - t0
+        trained[name] = scorer
         _log(f"    evaluating {label} on {len(data.eval_users)} users ...", args.quiet)
         t1 = time.perf_counter()
         result = evaluation.evaluate_topk(
@@ -539,6 +541,19 @@ def run_demo(args):
         f"full catalog, training items excluded"
     )
     print(f"\n{title}\n{table}", flush=True)
+    from keras_recsys.explain._demo import demo_explanations
+
+    demo_explanations(
+        trained,
+        data.sequences,
+        data.eval_users,
+        data.num_items,
+        out_dir,
+        item_encoder=data.item_encoder,
+        dataset=args.dataset,
+        data_dir=args.data_dir,
+        log=lambda line: _log(line, args.quiet),
+    )
     total = time.perf_counter() - start_all
     report = {
         "dataset": args.dataset,
