@@ -24,10 +24,11 @@ paired difference over the users is above 2 standard errors, for both the
 rank drop and the score drop. Explanations per second are the wall time of
 the `explain_history` calls, one user at a time, on this machine.
 
-    KERAS_RECSYS_DATA=/work/shared/data flock /tmp/keras_recsys_bench.lock \\
-        .venv/bin/python benchmarks/explain_ml1m.py
+    KERAS_RECSYS_DATA=/work/shared/data PYTHONPATH=. \\
+        flock /tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/explain_ml1m.py
 
-`--quick` trains on 300 users for a few seconds and tests 20 (a smoke test).
+`--quick` trains on 300 users for a few seconds and tests 20 (a smoke test,
+writes nothing). The full run also draws `docs/_static/explain_deletion.png`.
 """
 
 import argparse
@@ -46,6 +47,7 @@ from keras_recsys.explain import explain_history
 
 DATA_FILE = "ml-1m/ratings.prefix-users-0001-2999.dat.gz"
 RESULTS = pathlib.Path(__file__).parent / "results" / "explain_ml1m.json"
+PLOT = pathlib.Path(__file__).parents[1] / "docs" / "_static" / "explain_deletion.png"
 MAX_LEN = 50
 REMOVALS = (1, 3, 5)
 METHODS = {
@@ -274,9 +276,44 @@ def print_table(name, table, methods, speed):
         print(f"{key:22s}{cells}{extra}")
 
 
+def plot(results, path):
+    """Rank drop and score drop against m, per model: one panel each."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
+    for row, (name, result) in zip(axes, results.items()):
+        table = result["deletion_test"]
+        for ax, field, label in zip(
+            row,
+            ("mean_rank_drop", "mean_score_drop"),
+            ("mean rank drop of the top-1 item", "mean score (logit) drop"),
+        ):
+            for key in (*METHODS[name], *BASELINES):
+                style = "--" if key in BASELINES else "-"
+                ax.plot(
+                    REMOVALS,
+                    [table[f"{key}@{m}"][field] for m in REMOVALS],
+                    style,
+                    marker="o",
+                    label=key,
+                )
+            ax.set_xticks(REMOVALS)
+            ax.set_xlabel("history items removed (m)")
+            ax.set_ylabel(label)
+            ax.set_title(f"{name}: {label}")
+            ax.legend(fontsize=8)
+    fig.suptitle("Deletion test on ML-1M: removing the most-attributed items")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--users", type=int, default=300, help="users tested")
+    parser.add_argument("--users", type=int, default=200, help="users tested")
     parser.add_argument("--steps", type=int, default=50, help="IG steps")
     parser.add_argument("--sasrec-seconds", type=float, default=180.0)
     parser.add_argument("--vae-seconds", type=float, default=120.0)
@@ -330,7 +367,7 @@ def main():
     report = {
         "command": (
             "KERAS_RECSYS_DATA=/work/shared/data flock /tmp/keras_recsys_bench.lock "
-            ".venv/bin/python benchmarks/explain_ml1m.py"
+            "PYTHONPATH=. .venv/bin/python benchmarks/explain_ml1m.py"
             + (" --quick" if args.quick else "")
         ),
         "data": DATA_FILE,
@@ -351,6 +388,8 @@ def main():
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(report, indent=2) + "\n")
         print(f"wrote {output}")
+        plot(results, PLOT)
+        print(f"wrote {PLOT}")
     print(f"total {report['total_seconds']:.0f}s")
 
 

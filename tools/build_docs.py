@@ -49,6 +49,7 @@ SUBPACKAGES = [
     ("models", "Model builders"),
     ("callbacks", "Callbacks"),
     ("evaluation", "Evaluation"),
+    ("explain", "Explanations"),
     ("data", "Data tools"),
 ]
 

@@ -177,6 +177,23 @@ def sequence_embedding_layer(model):
     )
 
 
+# Forward passes take at least this many rows (copies of the first): JAX and
+# TensorFlow compile each new input shape once, so explanations of different
+# histories, methods and calls then share their compiled shapes.
+MIN_ROWS = 16
+
+
+def padded_rows(rows, batch_size=None):
+    """`rows` padded with copies of its first row to a power of two rows, at
+    least `MIN_ROWS` (at most `batch_size` when given)."""
+    size = max(MIN_ROWS, 1 << (len(rows) - 1).bit_length())
+    if batch_size is not None:
+        size = max(len(rows), min(size, batch_size))
+    if size == len(rows):
+        return rows
+    return np.concatenate([rows, np.repeat(rows[:1], size - len(rows), axis=0)])
+
+
 def midpoints(steps):
     """The `steps` interpolation points of the midpoint rule on [0, 1]."""
     return ((np.arange(steps) + 0.5) / steps).astype("float32")

@@ -105,7 +105,11 @@ class _Paths:
 
     def scores(self, weights, deltas=None):
         """Scores of the rows of `weights` `(rows, num_features)`."""
+        if deltas is None:  # a plain forward pass: pad it to a shared shape
+            count = weights.shape[0]
+            return self.scores(_common.padded_rows(weights), deltas=())[:count]
         rows = weights.shape[0]
+        deltas = deltas or None
         w = keras.ops.convert_to_tensor(weights.astype("float32"))
         wrappers = {}
         for f, n in enumerate(self.names):

@@ -79,21 +79,14 @@ def _sequence_history(model, values):
 def _scores(model, main, rows, others, item, batch_size):
     """Scores of `item` for each of `rows`, in batches.
 
-    Each batch is padded (with copies of its first row) to a power of two,
-    so that explanations of histories of different lengths reuse a few
-    input shapes: JAX and TensorFlow compile each new shape once.
+    Each batch is padded (see `_common.padded_rows`) so that explanations
+    of histories of different lengths reuse a few input shapes.
     """
     scores = []
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
-        size = min(batch_size, 1 << (len(chunk) - 1).bit_length())
-        if size > len(chunk):
-            fill = np.repeat(chunk[:1], size - len(chunk), axis=0)
-            chunk_ = np.concatenate([chunk, fill])
-        else:
-            chunk_ = chunk
-        out = _common.item_scores(_call(model, main, chunk_, others), item)
-        scores.append(_common.to_numpy(out)[: len(chunk)])
+        out = _call(model, main, _common.padded_rows(chunk, batch_size), others)
+        scores.append(_common.to_numpy(_common.item_scores(out, item))[: len(chunk)])
     return np.concatenate(scores).astype("float64")
 
 
@@ -139,15 +132,14 @@ def _sequence_integrated_gradients(model, history, max_len, others, item, steps)
     )
     mean_grad = _common.to_numpy(grad).mean(axis=0)
     per_position = np.sum(vectors * mean_grad, axis=-1)[max_len - len(history) :]
-    with _common.wrapped_calls({layer: scale(lambda out: out * 0.0)}):
-        baseline = _common.to_numpy(
-            _common.item_scores(
-                _call(model, _common.SEQUENCE_INPUT, padded, others), item
-            )
-        )[0]
-    full = _common.to_numpy(
-        _common.item_scores(_call(model, _common.SEQUENCE_INPUT, padded, others), item)
-    )[0]
+    # The input (weight 1) and the baseline (weight 0) in one padded batch.
+    ends = _common.padded_rows(np.repeat(padded, 2, axis=0))
+    weight = np.zeros((len(ends), 1, 1), "float32")
+    weight[0] = 1.0
+    weight = keras.ops.convert_to_tensor(weight)
+    with _common.wrapped_calls({layer: scale(lambda out: out * weight)}):
+        out = _call(model, _common.SEQUENCE_INPUT, ends, others)
+    full, baseline = _common.to_numpy(_common.item_scores(out, item))[:2]
     return float(full), per_position.astype("float64"), float(baseline)
 
 
@@ -167,7 +159,7 @@ def _sequence_attention(model, history, max_len, others, item):
         recorded.append(weights)
         return out
 
-    padded = _left_pad([history], max_len)
+    padded = _common.padded_rows(_left_pad([history], max_len))
     with _common.wrapped_calls({attention: keep_scores}):
         out = _call(model, _common.SEQUENCE_INPUT, padded, others)
     score = _common.to_numpy(_common.item_scores(out, item))[0]

@@ -1,6 +1,7 @@
 import keras
 import numpy as np
 import pytest
+from _explain_models import predict
 
 import keras_recsys
 from keras_recsys.explain import explain_features
@@ -14,11 +15,6 @@ ITEM = {
     "genres": {"type": "id_list", "vocabulary_size": 5, "embedding_dim": 2},
 }
 EXAMPLE = {"user_id": 4, "age": [0.7], "item_id": 2, "genres": [1, 3, 0]}
-
-
-def predict(model, inputs, verbose=0):
-    # An eager call: on JAX it reuses the shapes the explainer compiled.
-    return keras.ops.convert_to_numpy(model(inputs, training=False))
 
 
 def numpy_weights(model):

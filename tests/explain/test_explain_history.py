@@ -3,17 +3,13 @@ import numpy as np
 import pytest
 from _explain_models import left_pad
 from _explain_models import linear_sequence_model
+from _explain_models import predict
 from _explain_models import table
 
 import keras_recsys
 from keras_recsys.explain import explain_history
 
 HISTORY = np.array([4, 9, 2, 7])
-
-
-def predict(model, inputs, verbose=0):
-    # An eager call: on JAX it reuses the shapes the explainer compiled.
-    return keras.ops.convert_to_numpy(model(inputs, training=False))
 
 
 def test_sequence_integrated_gradients_equal_analytic_contributions():
