@@ -47,7 +47,11 @@ def _repeat(others, n):
 def _call(model, main, batch, others):
     if not others and len(model.inputs) == 1:
         return model(batch, training=False)
-    return model({main: batch, **_repeat(others, len(batch))}, training=False)
+    # Keras takes a dict of tensors, not a mix of tensors and arrays.
+    inputs = {main: batch, **_repeat(others, len(batch))}
+    return model(
+        {k: keras.ops.convert_to_tensor(v) for k, v in inputs.items()}, training=False
+    )
 
 
 def _left_pad(rows, max_len):

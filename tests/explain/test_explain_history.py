@@ -211,3 +211,38 @@ def test_invalid_arguments(sasrec):
         explain_history(linear_sequence_model(), HISTORY, 3, method="attention")
     with pytest.raises(TypeError, match="integer"):
         explain_history(sasrec, HISTORY.astype("float32"), 3)
+
+
+@pytest.mark.parametrize("builder", ["build_gru4rec", "build_caser"])
+def test_other_sequence_models(builder):
+    keras.utils.set_random_seed(0)
+    model = getattr(keras_recsys.models, builder)(
+        num_items=15, max_len=6, embedding_dim=8
+    )
+    history = np.array([3, 11, 5, 1, 14, 2])
+    occlusion = explain_history(model, history, 9)
+    rows = [history] + [np.delete(history, t) for t in range(len(history))]
+    scores = predict(model, left_pad(rows, 6))[:, 9]
+    np.testing.assert_allclose(
+        occlusion.values, scores[0] - scores[1:], rtol=1e-4, atol=1e-5
+    )
+    ig = explain_history(model, history, 9, method="integrated_gradients", steps=16)
+    assert sum(ig.values) == pytest.approx(ig.score - ig.baseline_score, abs=1e-2)
+
+
+def test_cdae_takes_the_user_id_too():
+    keras.utils.set_random_seed(0)
+    model = keras_recsys.models.build_cdae(num_users=5, num_items=10, hidden_units=4)
+    inputs = {"interactions": ROW, "user_id": 2}
+    ig = explain_history(model, inputs, 5, method="integrated_gradients", steps=16)
+    assert ig.ids == np.flatnonzero(ROW).tolist()
+    assert sum(ig.values) + ig.remainder == pytest.approx(
+        ig.score - ig.baseline_score, abs=1e-2
+    )
+    occlusion = explain_history(model, inputs, 5)
+    removed = np.repeat(ROW[None], 16, axis=0)
+    for r, i in enumerate(np.flatnonzero(ROW), 1):
+        removed[r, i] = 0.0
+    scores = predict(model, {"interactions": removed, "user_id": np.full(16, 2)})
+    expected = scores[0, 5] - scores[1 : len(occlusion.values) + 1, 5]
+    np.testing.assert_allclose(occlusion.values, expected, rtol=1e-4, atol=1e-5)
