@@ -48,9 +48,9 @@ def similar_items(
 
     "Similar to A, which you liked": with `among` set to the user's history,
     the result names the history items nearest to the recommended one by
-    cosine similarity of the learned item vectors (see `item_vectors` in the
-    docs: the item embedding table of a sequence or feature model, the
-    decoder's output kernel of an autoencoder). This shows a relation the
+    cosine similarity of the learned item vectors: the `item_embedding`
+    table of a sequence model, the table of the `item_feature` of a feature
+    model, the columns of the decoder's output kernel of an autoencoder. This shows a relation the
     model has learned, not why this user's score is high: use
     `keras_recsys.explain.explain_history` for that.
 

@@ -1,4 +1,11 @@
-"""Small models whose explanations are known in closed form."""
+"""Small models whose explanations are known in closed form.
+
+The tiny models share their sizes (15 items, 6 positions, 8 dimensions) so
+that JAX, which compiles each operation once per shape, reuses its work
+across the tests.
+"""
+
+import functools
 
 import keras
 import numpy as np
@@ -22,7 +29,7 @@ class MaskedSum(keras.layers.Layer):
         return None
 
 
-def linear_sequence_model(num_items=12, max_len=5, dim=4):
+def linear_sequence_model(num_items=15, max_len=6, dim=8):
     """score_j = sum over the real positions t of E[s_t] . E[j]."""
     sequence = keras.Input(shape=(max_len,), dtype="int32", name="item_sequence")
     items = keras_recsys.layers.TiedItemEmbedding(
@@ -34,6 +41,15 @@ def linear_sequence_model(num_items=12, max_len=5, dim=4):
     )
     pooled = MaskedSum()(items(sequence))
     return keras.Model(sequence, items(pooled, mode="logits"))
+
+
+@functools.cache
+def tiny_sasrec():
+    """One SASRec shared by the tests (the explainers never change a model)."""
+    keras.utils.set_random_seed(0)
+    return keras_recsys.models.build_sasrec(
+        num_items=15, max_len=6, embedding_dim=8, num_blocks=1, dropout=0.0
+    )
 
 
 def table(model):

@@ -1,18 +1,10 @@
 import sys
 
-import keras
 import numpy as np
+from _explain_models import tiny_sasrec
 
 import keras_recsys
 from keras_recsys.explain._demo import demo_explanations
-
-
-def sasrec():
-    keras.utils.set_random_seed(0)
-    return keras_recsys.models.build_sasrec(
-        num_items=15, max_len=6, embedding_dim=8, num_blocks=1
-    )
-
 
 SEQUENCES = [np.array([3, 11, 5, 1, 14, 2]), np.array([4, 7, 9, 12, 13, 6])]
 
@@ -21,7 +13,7 @@ def test_demo_prints_two_explanations_and_draws_a_chart(tmp_path):
     lines = []
     encoder = keras_recsys.data.IdEncoder().fit(np.arange(101, 116))
     explanations = demo_explanations(
-        {"popularity": None, "sasrec": sasrec()},
+        {"popularity": None, "sasrec": tiny_sasrec()},
         SEQUENCES,
         [0, 1],
         16,
@@ -42,7 +34,7 @@ def test_demo_prints_without_matplotlib(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
     lines = []
     explanations = demo_explanations(
-        {"sasrec": sasrec()}, SEQUENCES, [1], 16, tmp_path, log=lines.append
+        {"sasrec": tiny_sasrec()}, SEQUENCES, [1], 16, tmp_path, log=lines.append
     )
     assert len(explanations) == 1
     assert any("matplotlib is not installed" in line for line in lines)

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 from _explain_models import predict
+from _explain_models import tiny_sasrec
 
 import keras_recsys
 from keras_recsys.explain import explain_features
@@ -138,6 +139,5 @@ def test_invalid_arguments(linear_model):
         explain_features(linear_model, EXAMPLE, baselines={"zip": 0})
     with pytest.raises(TypeError, match="dict"):
         explain_features(linear_model, [1, 2])
-    sasrec = keras_recsys.models.build_sasrec(num_items=5, max_len=3, embedding_dim=4)
     with pytest.raises(ValueError, match="explain_history"):
-        explain_features(sasrec, {"item_sequence": [1, 2, 3]})
+        explain_features(tiny_sasrec(), {"item_sequence": [1, 2, 3]})

@@ -5,6 +5,7 @@ from _explain_models import left_pad
 from _explain_models import linear_sequence_model
 from _explain_models import predict
 from _explain_models import table
+from _explain_models import tiny_sasrec
 
 import keras_recsys
 from keras_recsys.explain import explain_history
@@ -45,12 +46,9 @@ def test_sequence_occlusion_equals_numpy_rescoring():
     assert explanation.score == pytest.approx(full, rel=1e-4, abs=1e-5)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def sasrec():
-    keras.utils.set_random_seed(0)
-    return keras_recsys.models.build_sasrec(
-        num_items=15, max_len=6, embedding_dim=8, num_blocks=1, dropout=0.0
-    )
+    return tiny_sasrec()
 
 
 def test_sasrec_occlusion_is_rescoring_with_the_item_deleted(sasrec):
