@@ -9,6 +9,7 @@ import importlib
 
 from keras_recsys import callbacks
 from keras_recsys import evaluation
+from keras_recsys import explain
 from keras_recsys import layers
 from keras_recsys import losses
 from keras_recsys import metrics
@@ -20,6 +21,7 @@ __all__ = [
     "callbacks",
     "data",
     "evaluation",
+    "explain",
     "layers",
     "losses",
     "metrics",

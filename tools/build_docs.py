@@ -55,6 +55,7 @@ SUBPACKAGES = [
     ("models", "Model builders"),
     ("callbacks", "Callbacks"),
     ("evaluation", "Evaluation"),
+    ("explain", "Explanations"),
     ("data", "Data tools"),
 ]
 

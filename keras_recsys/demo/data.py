@@ -27,6 +27,8 @@ class DemoData:
         df["item_id"] = item_encoder.transform(df["item_id"])
         df["user_id"] = user_encoder.transform(df["user_id"]) - 1
         self.num_items = item_encoder.vocabulary_size
+        # Raw item ids for the explanations' titles.
+        self.item_encoder = item_encoder
         self.num_users = user_encoder.vocabulary_size - 1
         self.num_interactions = len(df)
         self.train, self.test = krd.per_user_temporal_split(df, ratios=(0.8, 0.2))

@@ -5,6 +5,7 @@ import time
 
 from keras_recsys.demo.data import DemoData
 from keras_recsys.demo.data import load_dataset
+from keras_recsys.demo.explanations import demo_explanations
 from keras_recsys.demo.recipes import RECIPES
 from keras_recsys.demo.recipes import Run
 from keras_recsys.demo.report import METRICS
@@ -51,7 +52,7 @@ def run_demo(args):
     data = DemoData(df, args.dataset, args.seed)
     _log(f"[data] {data.describe()}", args.quiet)
 
-    rows = []
+    rows, trained = [], {}
     for step, name in enumerate(names, 1):
         recipe = RECIPES[name]
         # Recipes without training (the baseline) take no epochs.
@@ -67,6 +68,7 @@ def run_demo(args):
             data, epochs, Run(recipe.label, args.seed, args.quiet)
         )
         seconds = time.perf_counter() - t0
+        trained[name] = scorer
         _log(
             f"    evaluating {recipe.label} on {len(data.eval_users)} users ...",
             args.quiet,
@@ -104,6 +106,17 @@ def run_demo(args):
         f"full catalog, training items excluded"
     )
     print(f"\n{title}\n{table}", flush=True)
+    demo_explanations(
+        trained,
+        data.sequences,
+        data.eval_users,
+        data.num_items,
+        out_dir,
+        item_encoder=data.item_encoder,
+        dataset=args.dataset,
+        data_dir=args.data_dir,
+        log=lambda line: _log(line, args.quiet),
+    )
     total = time.perf_counter() - start_all
     report = {
         "dataset": args.dataset,
