@@ -1,0 +1,9 @@
+"""keras_recsys.serving: from a trained model to served recommendations."""
+
+from keras_recsys.serving.id_lookup import IdLookup
+from keras_recsys.serving.recommender import Recommender
+
+__all__ = [
+    "IdLookup",
+    "Recommender",
+]
