@@ -14,7 +14,9 @@ def _vocabulary_kind(vocabulary):
             f"vocabulary of shape {arr.shape}"
         )
     if arr.dtype.kind in "iu":
-        return "int", arr.astype("int64")
+        # int32 where it fits: JAX holds no int64 unless x64 is enabled.
+        fits = arr.min() >= -(2**31) and arr.max() < 2**31
+        return "int", arr.astype("int32" if fits else "int64")
     if arr.dtype.kind in "UO" and all(isinstance(v, str) for v in arr.tolist()):
         return "string", arr.astype(str)
     raise TypeError(
@@ -91,7 +93,9 @@ class IdLookup(keras.layers.Layer):
         super().__init__(**kwargs)
         self.vocabulary = values.tolist()
         self.invert = invert
-        self.missing_id = missing_id.item() if hasattr(missing_id, "item") else missing_id
+        self.missing_id = (
+            missing_id.item() if hasattr(missing_id, "item") else missing_id
+        )
         self.kind = kind
         self._values = values
         # Binary search over the sorted ids; `_order` maps back to codes.
@@ -104,6 +108,13 @@ class IdLookup(keras.layers.Layer):
     def vocabulary_size(self):
         """Number of codes including the reserved code 0 (`n + 1`)."""
         return len(self.vocabulary) + 1
+
+    def __call__(self, inputs, **kwargs):
+        # Numpy strings cannot become JAX or PyTorch tensors: look them up in
+        # numpy, before Layer.__call__ converts its inputs.
+        if self.kind == "string" and not backend_utils.is_string_tensor(inputs):
+            return self._call_strings(inputs)
+        return super().__call__(inputs, **kwargs)
 
     def call(self, inputs):
         if self.kind == "string":

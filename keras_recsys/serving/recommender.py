@@ -1,3 +1,5 @@
+import copy
+
 import keras
 import numpy as np
 from keras import ops
@@ -229,7 +231,10 @@ class Recommender(keras.Model):
         max_history,
         **kwargs,
     ):
-        for name, encoder in (("user_encoder", user_encoder), ("item_encoder", item_encoder)):
+        for name, encoder in (
+            ("user_encoder", user_encoder),
+            ("item_encoder", item_encoder),
+        ):
             if getattr(encoder, "vocabulary", None) is None:
                 raise ValueError(
                     f"`{name}` must be a fitted keras_recsys.data.IdEncoder. "
@@ -426,7 +431,9 @@ class Recommender(keras.Model):
         """float32 `(batch, num_items)`: 1 where the item is in the history."""
         batch = ops.shape(history)[0]
         width = history.shape[1]
-        rows = ops.repeat(ops.expand_dims(ops.arange(batch, dtype="int32"), 1), width, 1)
+        rows = ops.repeat(
+            ops.expand_dims(ops.arange(batch, dtype="int32"), 1), width, 1
+        )
         # Padding (code 0) lands in an extra last column, then dropped.
         columns = ops.where(ops.greater(history, 0), history - 1, self.num_items)
         indices = ops.stack([ops.reshape(rows, (-1,)), ops.reshape(columns, (-1,))], 1)
@@ -477,7 +484,10 @@ class Recommender(keras.Model):
             fallback = ops.logical_not(ops.any(ops.greater(history, 0), axis=1))
         popularity = ops.convert_to_tensor(self.popularity)
         if self.family == "two_tower":
-            query = self.scorer({self.user_input: self._model_ids(user)})
+            user_ids = self._model_ids(user)
+            if isinstance(self.scorer.input, dict):
+                user_ids = {self.user_input: user_ids}
+            query = self.scorer(user_ids)
             chunks = range(0, self.num_items, self.chunk_size)
             embeddings = ops.convert_to_tensor(self.item_embeddings)
         else:
@@ -528,9 +538,7 @@ class Recommender(keras.Model):
     def _check_k(self, k):
         k = check_positive_int("k", k)
         if k > self.max_k:
-            raise ValueError(
-                f"`k` must be <= max_k={self.max_k}. Received: k={k}"
-            )
+            raise ValueError(f"`k` must be <= max_k={self.max_k}. Received: k={k}")
         return k
 
     def _history_codes(self, histories):
@@ -615,14 +623,18 @@ class Recommender(keras.Model):
         for start in range(0, len(users), batch_size):
             batch = users[start : start + batch_size]
             # Pad the last batch to the same size: one compiled shape.
-            padded = np.concatenate([batch, np.repeat(batch[-1:], batch_size - len(batch))])
+            padded = np.concatenate(
+                [batch, np.repeat(batch[-1:], batch_size - len(batch))]
+            )
             out = self.recommend(padded, k=k)
             scores = out["score"][: len(batch)]
             keep = np.isfinite(scores).reshape(-1)
             yield pd.DataFrame(
                 {
                     "user": np.repeat(batch, k)[keep],
-                    "rank": np.tile(np.arange(1, k + 1, dtype="int32"), len(batch))[keep],
+                    "rank": np.tile(np.arange(1, k + 1, dtype="int32"), len(batch))[
+                        keep
+                    ],
                     "item": out["item_id"][: len(batch)].reshape(-1)[keep],
                     "score": scores.reshape(-1)[keep],
                 }
@@ -653,7 +665,9 @@ class Recommender(keras.Model):
                         writer = pq.ParquetWriter(path, table.schema)
                     writer.write_table(table)
                 else:
-                    frame.to_csv(path, mode="w" if i == 0 else "a", header=i == 0, index=False)
+                    frame.to_csv(
+                        path, mode="w" if i == 0 else "a", header=i == 0, index=False
+                    )
                 rows += len(frame)
         finally:
             if writer is not None:
@@ -669,9 +683,14 @@ class Recommender(keras.Model):
         `score` `(batch, k)` and `fallback` `(batch,)`: the answers of
         `recommend`. It is also the `serving_default` signature, and loads
         with `tf.saved_model.load` alone (no Keras, no keras_recsys), as
-        TensorFlow Serving loads it. Works on the TensorFlow and JAX
-        backends (JAX through `jax2tf`); on PyTorch it raises: load the
-        `.keras` file under `KERAS_BACKEND=tensorflow` and export there.
+        TensorFlow Serving loads it. Works on the TensorFlow backend. On
+        JAX, Keras converts through `jax2tf`; the export is checked by
+        running the signature once and raises a `RuntimeError` when the
+        installed TensorFlow cannot run it (with jax 0.10 and
+        TensorFlow 2.21 it cannot: newer StableHLO). On PyTorch it raises
+        `NotImplementedError`. On both, load the `.keras` file under
+        `KERAS_BACKEND=tensorflow` and export there (the file does not
+        depend on the backend).
 
         Args:
             filepath: str. The SavedModel directory.
@@ -693,14 +712,12 @@ class Recommender(keras.Model):
 
         archive = keras.export.ExportArchive()
         archive.track(self)
-        width = self.history_length
         core = archive.add_endpoint(
             "recommend_codes",
             lambda user_id: self.call({"user_id": user_id}),
             input_signature=[keras.InputSpec(shape=(None,), dtype="int32")],
             **kwargs,
         )
-        del width
         users, items = self.user_lookup, self.item_ids
         key_dtype = tf.string if users.kind == "string" else tf.int64
 
@@ -723,6 +740,20 @@ class Recommender(keras.Model):
             }
 
         recommend.get_concrete_function()
+        try:
+            # A JAX export is StableHLO run by TensorFlow's XlaCallModule;
+            # check now that this TensorFlow can run what this JAX wrote.
+            recommend(tf.constant(users.vocabulary[:1], key_dtype), tf.constant(1))
+        except tf.errors.OpError as error:
+            raise RuntimeError(
+                "The exported recommend signature does not run in this "
+                f"TensorFlow ({tf.__version__}) on the {backend_utils.backend()} "
+                "backend: the StableHLO the installed JAX writes is newer than the "
+                "one TensorFlow reads. Save the model (`model.save('m.keras')`), "
+                "load it with KERAS_BACKEND=tensorflow and export it there, or "
+                "install a JAX release matching this TensorFlow. First error "
+                f"line: {str(error).splitlines()[0][:300]}"
+            ) from None
         for table in users.tf_resources + items.tf_resources:
             archive.track(table)
         archive.add_endpoint("recommend", recommend)
@@ -750,6 +781,7 @@ class Recommender(keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
+        # Deserializing consumes the nested config: work on a copy.
+        config = copy.deepcopy(config)
         config["scorer"] = keras.saving.deserialize_keras_object(config["scorer"])
         return cls(**config)
