@@ -49,6 +49,7 @@ SUBPACKAGES = [
     ("models", "Model builders"),
     ("callbacks", "Callbacks"),
     ("evaluation", "Evaluation"),
+    ("serving", "Serving"),
     ("data", "Data tools"),
 ]
 

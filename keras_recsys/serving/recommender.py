@@ -40,16 +40,18 @@ def _pick(values, positions, filled, empty):
 def _history_table(user_codes, item_codes, num_users, max_history):
     """(num_users + 1, L) item codes per user code, oldest first, left-padded."""
     order = np.argsort(user_codes, kind="stable")
-    users, items = user_codes[order], item_codes[order]
+    users = user_codes[order].astype("int32")
+    items = item_codes[order].astype("int32")
+    del order
     counts = np.bincount(users, minlength=num_users + 1)
     width = int(counts.max()) if counts.size else 1
     if max_history is not None:
         width = min(width, max_history)
     width = max(width, 1)
     table = np.zeros((num_users + 1, width), dtype="int32")
-    starts = np.concatenate([[0], np.cumsum(counts)])
+    ends = np.cumsum(counts)
     # The j-th last item of each user goes to column width - 1 - j.
-    from_end = starts[users + 1] - 1 - np.arange(len(users))
+    from_end = ends[users] - 1 - np.arange(len(users))
     keep = from_end < width
     table[users[keep], width - 1 - from_end[keep]] = items[keep]
     return table
@@ -424,6 +426,17 @@ class Recommender(keras.Model):
 
     # ---------------------------------------------------------------- scoring
 
+    def user_model_input(self, user_codes):
+        """What the scorer takes for these user codes (`"two_tower"`).
+
+        The model's ids (`code - 1 + id_base`), in a dict when the user
+        tower takes a dict.
+        """
+        ids = self._model_ids(ops.convert_to_tensor(user_codes, "int32"))
+        if isinstance(self.scorer.input, dict):
+            return {self.user_input: ids}
+        return ids
+
     def _model_ids(self, codes):
         return ops.maximum(codes - 1, 0) + self.id_base
 
@@ -484,10 +497,7 @@ class Recommender(keras.Model):
             fallback = ops.logical_not(ops.any(ops.greater(history, 0), axis=1))
         popularity = ops.convert_to_tensor(self.popularity)
         if self.family == "two_tower":
-            user_ids = self._model_ids(user)
-            if isinstance(self.scorer.input, dict):
-                user_ids = {self.user_input: user_ids}
-            query = self.scorer(user_ids)
+            query = self.scorer(self.user_model_input(user))
             chunks = range(0, self.num_items, self.chunk_size)
             embeddings = ops.convert_to_tensor(self.item_embeddings)
         else:
