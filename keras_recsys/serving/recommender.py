@@ -292,7 +292,7 @@ class Recommender(keras.Model):
             item_embeddings: float array `(num_items, dim)`: row `j` is the
                 embedding of `item_encoder.vocabulary[j]` (the item tower's
                 output on the catalog in code order).
-            user_encoder, item_encoder: the fitted `IdEncoder`s.
+            user_encoder, item_encoder: the fitted `IdEncoder` objects.
             interactions: DataFrame of the training interactions, raw ids in
                 `user_column` and `item_column`, oldest first: the seen items
                 and the popularity.
