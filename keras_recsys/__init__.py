@@ -14,6 +14,7 @@ from keras_recsys import layers
 from keras_recsys import losses
 from keras_recsys import metrics
 from keras_recsys import models
+from keras_recsys import serving
 from keras_recsys.version import __version__
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "losses",
     "metrics",
     "models",
+    "serving",
 ]
 
 

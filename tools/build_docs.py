@@ -56,6 +56,7 @@ SUBPACKAGES = [
     ("callbacks", "Callbacks"),
     ("evaluation", "Evaluation"),
     ("explain", "Explanations"),
+    ("serving", "Serving"),
     ("data", "Data tools"),
 ]
 

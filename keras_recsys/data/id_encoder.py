@@ -114,6 +114,35 @@ class IdEncoder:
             )
         return self.vocabulary[arr - 1]
 
+    def lookup_layer(self, invert: bool = False, **kwargs):
+        """The matching Keras layer: raw ids to codes, or codes to raw ids.
+
+        Returns a `keras_recsys.serving.IdLookup` holding this vocabulary:
+        known ids map to the codes `transform` gives (`1..n`), unknown ids to
+        0; with `invert=True` codes map back to raw ids (0 to the layer's
+        `missing_id`). The layer saves the vocabulary with the model.
+
+        Args:
+            invert: bool. Codes to raw ids instead. Defaults to `False`.
+            **kwargs: other `IdLookup` arguments (`missing_id`, `name`).
+
+        Example:
+
+        ```python
+        import keras_recsys
+
+        encoder = keras_recsys.data.IdEncoder().fit(["sku-2", "sku-1"])
+        lookup = encoder.lookup_layer()
+        lookup(["sku-1", "sku-3"])  # [1, 0]
+        encoder.lookup_layer(invert=True)([2])  # ["sku-2"]
+        ```
+        """
+        self._check_fitted()
+        # Imported here: `data` does not import the rest of the package.
+        from keras_recsys.serving.id_lookup import IdLookup
+
+        return IdLookup(self.vocabulary.tolist(), invert=invert, **kwargs)
+
     def get_config(self) -> dict:
         self._check_fitted()
         vocab = self.vocabulary.tolist()

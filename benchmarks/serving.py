@@ -1,0 +1,311 @@
+"""Serving: the exported signature's latency, ANN retrieval, the batch job.
+
+Three parts, on synthetic two-tower data (64-dim unit item embeddings drawn
+around 1,000 cluster centres, as trained item towers are clustered; random
+user embeddings; 5 seen items per user):
+
+1. `signature`: a `keras_recsys.serving.Recommender.from_two_tower` over
+   100,000 and 1,000,000 items is exported (`export`) and its `recommend`
+   signature, loaded with `tf.saved_model.load`, is called with batches of
+   1 and 256 raw user ids (`k=10`): p50/p99 latency and users per second.
+2. `ann`: faiss-cpu's IVF-Flat index (inner product) over the 1,000,000 item
+   embeddings against exact brute force (numpy): recall@10 and @100 of the
+   returned ids and the speed-up in queries per second, per `nprobe`.
+   hnswlib and usearch are measured at 100,000 items (building their graphs
+   over 1,000,000 items takes too long on the shared 2-core machine).
+3. `batch`: `Recommender.write_recommendations` (top-100, 100,000 items) on
+   a slice of the 1,000,000 users, run in a subprocess so that its peak
+   memory (VmHWM) is its own; the full run's time is extrapolated.
+
+Run (hold the team's benchmark lock; TensorFlow backend, 2 cores):
+
+    flock /tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/serving.py
+
+`--quick` uses 20,000 items and small slices.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+os.environ["KERAS_BACKEND"] = "tensorflow"
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import keras_recsys  # noqa: E402
+
+RESULTS = pathlib.Path(__file__).parent / "results" / "serving.json"
+DIM = 64
+
+
+def item_embeddings(num_items, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(1000, DIM)).astype("float32")
+    x = centres[rng.integers(0, 1000, num_items)] + 0.5 * rng.normal(
+        size=(num_items, DIM)
+    ).astype("float32")
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def recommender(num_users, num_items, max_k, seed=0):
+    rng = np.random.default_rng(seed)
+    users = keras_recsys.data.IdEncoder().fit(np.arange(num_users))
+    items = keras_recsys.data.IdEncoder().fit(np.arange(num_items))
+    events = pd.DataFrame(
+        {
+            "user": np.repeat(np.arange(num_users), 5),
+            "item": rng.integers(0, num_items, num_users * 5),
+        }
+    )
+    user_id = keras.Input(shape=(), dtype="int32", name="user_id")
+    table = keras.layers.Embedding(num_users + 1, DIM)
+    user_model = keras.Model(user_id, table(user_id))
+    return keras_recsys.serving.Recommender.from_two_tower(
+        user_model, item_embeddings(num_items), users, items, events, max_k=max_k
+    )
+
+
+def percentiles(times):
+    ms = np.asarray(times) * 1000.0
+    return float(np.percentile(ms, 50)), float(np.percentile(ms, 99))
+
+
+def signature_part(num_items, calls):
+    import tensorflow as tf
+
+    rec = recommender(num_users=10_000, num_items=num_items, max_k=100)
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        rec.export(d)
+        served = tf.saved_model.load(d).signatures["recommend"]
+        rng = np.random.default_rng(1)
+        for batch in (1, 256):
+
+            def call(batch=batch):
+                ids = tf.constant(rng.integers(0, 10_000, batch), tf.int64)
+                return served(user_id=ids, k=tf.constant(10))
+
+            call()
+            n = calls if batch == 1 else max(3, calls // 10)
+            times = []
+            for _ in range(n):
+                start = time.perf_counter()
+                call()["item_id"].numpy()
+                times.append(time.perf_counter() - start)
+            p50, p99 = percentiles(times)
+            rows.append(
+                {
+                    "num_items": num_items,
+                    "batch": batch,
+                    "calls": n,
+                    "p50_ms": round(p50, 2),
+                    "p99_ms": round(p99, 2),
+                    "users_per_s": round(batch * n / sum(times), 1),
+                }
+            )
+            print(rows[-1], flush=True)
+    return rows
+
+
+def exact_top(items, queries, k):
+    """Exact top-k item positions (unordered), 100 queries at a time."""
+    tops = []
+    for start in range(0, len(queries), 100):
+        scores = queries[start : start + 100] @ items.T
+        tops.append(np.argpartition(-scores, k, axis=1)[:, :k])
+    return np.concatenate(tops)
+
+
+def recall(found, exact):
+    return float(np.mean([len(set(f) & set(e)) / len(e) for f, e in zip(found, exact)]))
+
+
+def ann_part(num_items, num_queries):
+    import faiss
+
+    faiss.omp_set_num_threads(2)
+    items = item_embeddings(num_items)
+    queries = item_embeddings(num_queries, seed=5)
+    start = time.perf_counter()
+    exact100 = exact_top(items, queries, 100)
+    brute_s = time.perf_counter() - start
+    exact10 = [
+        e[np.argsort(-(queries[i] @ items[e].T))[:10]] for i, e in enumerate(exact100)
+    ]
+    out = {
+        "num_items": num_items,
+        "queries": num_queries,
+        "brute_force_qps": round(num_queries / brute_s, 1),
+    }
+    nlist = 4096 if num_items >= 200_000 else 256
+    start = time.perf_counter()
+    quantizer = faiss.IndexFlatIP(DIM)
+    index = faiss.IndexIVFFlat(quantizer, DIM, nlist, faiss.METRIC_INNER_PRODUCT)
+    index.train(items[np.random.default_rng(2).choice(num_items, 50 * nlist)])
+    index.add(items)
+    out["faiss_build_s"] = round(time.perf_counter() - start, 1)
+    out["faiss_ivf"] = []
+    for nprobe in (16, 32, 64, 128):
+        index.nprobe = nprobe
+        start = time.perf_counter()
+        _, found = index.search(queries, 100)
+        seconds = time.perf_counter() - start
+        row = {
+            "nlist": nlist,
+            "nprobe": nprobe,
+            "recall@10": round(recall(found[:, :10], exact10), 4),
+            "recall@100": round(recall(found, exact100), 4),
+            "qps": round(num_queries / seconds, 1),
+            "speedup": round(brute_s / seconds, 1),
+        }
+        out["faiss_ivf"].append(row)
+        print(row, flush=True)
+    return out
+
+
+def graph_part(num_items, num_queries):
+    import hnswlib
+    from usearch.index import Index
+
+    items = item_embeddings(num_items)
+    queries = item_embeddings(num_queries, seed=5)
+    start = time.perf_counter()
+    exact100 = exact_top(items, queries, 100)
+    brute_s = time.perf_counter() - start
+    out = {"num_items": num_items, "brute_force_qps": round(num_queries / brute_s, 1)}
+    start = time.perf_counter()
+    h = hnswlib.Index(space="ip", dim=DIM)
+    h.init_index(max_elements=num_items, ef_construction=100, M=16)
+    h.set_num_threads(2)
+    h.add_items(items)
+    h.set_ef(200)
+    build = time.perf_counter() - start
+    start = time.perf_counter()
+    found, _ = h.knn_query(queries, k=100)
+    seconds = time.perf_counter() - start
+    out["hnswlib"] = {
+        "build_s": round(build, 1),
+        "recall@100": round(recall(found, exact100), 4),
+        "speedup": round(brute_s / seconds, 1),
+    }
+    print(out["hnswlib"], flush=True)
+    start = time.perf_counter()
+    u = Index(
+        ndim=DIM, metric="ip", connectivity=16, expansion_add=100, expansion_search=200
+    )
+    u.add(np.arange(num_items), items, threads=2)
+    build = time.perf_counter() - start
+    start = time.perf_counter()
+    matches = u.search(queries, 100, threads=2)
+    seconds = time.perf_counter() - start
+    out["usearch"] = {
+        "build_s": round(build, 1),
+        "recall@100": round(recall(matches.keys, exact100), 4),
+        "speedup": round(brute_s / seconds, 1),
+    }
+    print(out["usearch"], flush=True)
+    return out
+
+
+def peak_rss_mb():
+    """This process's peak resident memory (VmHWM; unlike ru_maxrss it is not
+    inherited from the parent across fork and exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def batch_part(model_path, slice_users):
+    """Runs in a subprocess (`--part batch`): loads the saved recommender, as a
+    batch job would, writes the top-100 of `slice_users` users to Parquet and
+    prints one JSON line with its peak memory."""
+    baseline_mb = peak_rss_mb()
+    rec = keras.saving.load_model(model_path)
+    loaded_mb = peak_rss_mb()
+    users = np.arange(slice_users)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "top100.parquet")
+        start = time.perf_counter()
+        rows = rec.write_recommendations(path, user_ids=users, k=100, batch_size=512)
+        seconds = time.perf_counter() - start
+        size_mb = os.path.getsize(path) / 2**20
+    peak_mb = peak_rss_mb()
+    return {
+        "num_users": rec.num_users,
+        "num_items": rec.num_items,
+        "users_written": slice_users,
+        "rows": rows,
+        "seconds": round(seconds, 1),
+        "users_per_s": round(slice_users / seconds, 1),
+        "extrapolated_full_run_minutes": round(
+            rec.num_users / (slice_users / seconds) / 60, 1
+        ),
+        "parquet_mb": round(size_mb, 1),
+        "rss_after_imports_mb": round(baseline_mb, 1),
+        "rss_after_load_mb": round(loaded_mb, 1),
+        "peak_rss_mb": round(peak_mb, 1),
+    }
+
+
+def run_batch_job(num_items, slice_users):
+    """Builds and saves a 1,000,000-user recommender, then runs the job."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "rec.keras")
+        recommender(num_users=1_000_000, num_items=num_items, max_k=100).save(path)
+        cmd = [sys.executable, __file__, "--part", "batch", "--model", path]
+        cmd += ["--slice-users", str(slice_users)]
+        line = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return json.loads(line.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--part", default="all", choices=["all", "signature", "ann", "batch"]
+    )
+    parser.add_argument("--slice-users", type=int, default=None)
+    parser.add_argument("--model", default=None)
+    args = parser.parse_args()
+    big = 20_000 if args.quick else 1_000_000
+    mid = 20_000 if args.quick else 100_000
+    slice_users = args.slice_users or (2_000 if args.quick else 50_000)
+    if args.part == "batch" and args.model:
+        print(json.dumps(batch_part(args.model, slice_users)))
+        return
+    result = {
+        "benchmark": "serving",
+        "backend": keras.backend.backend(),
+        "keras_version": keras.__version__,
+        "cpu_cores": os.cpu_count(),
+        "quick": args.quick,
+    }
+    if args.part in ("all", "signature"):
+        result["signature"] = signature_part(mid, 100) + signature_part(big, 30)
+    if args.part in ("all", "ann"):
+        result["ann"] = ann_part(big, 256 if args.quick else 1000)
+        result["ann_graphs"] = graph_part(mid, 256 if args.quick else 1000)
+    if args.part in ("all", "batch"):
+        result["batch"] = run_batch_job(mid, slice_users)
+        print(result["batch"], flush=True)
+    result["command"] = (
+        "flock /tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/serving.py"
+        + (" --quick" if args.quick else "")
+    )
+    if not args.quick:
+        RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
