@@ -115,6 +115,7 @@ def main(argv=None):
     # then ranking and metrics over them (one users x items matrix here,
     # outside the callback, which holds one batch of scores at a time).
     dense = matrix.toarray()
+    model.predict(dense[:1024], batch_size=1024, verbose=0)  # compile first
     start = time.perf_counter()
     scores = model.predict(dense, batch_size=1024, verbose=0)
     predict_s = time.perf_counter() - start
