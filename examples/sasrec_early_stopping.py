@@ -161,8 +161,8 @@ def main(argv=None):
         f"of the restored model ({seconds:.0f} s)"
     )
     report = {
-        "command": "python examples/sasrec_early_stopping.py"
-        + (" --quick" if args.quick else ""),
+        "command": "python examples/sasrec_early_stopping.py "
+        + " ".join(argv if argv is not None else __import__("sys").argv[1:]),
         "dataset": args.dataset,
         "num_users": int(len(users)),
         "num_items": int(num_items),

@@ -62,10 +62,12 @@ def _rows(data, shift):
     return rows
 
 
-def _sequence(build):
+def _sequence(build, **kwargs):
     def recipe(data):
         x, y, last = _windows(data)
-        model = build(num_items=data["num_items"], max_len=MAX_LEN, embedding_dim=8)
+        model = build(
+            num_items=data["num_items"], max_len=MAX_LEN, embedding_dim=8, **kwargs
+        )
         # The loss reads the same `y`: no exclusions here (TopKEvaluation
         # excludes the history of sequence models).
         no_exclusions = [np.array([], "int64")] * NUM_USERS
@@ -175,8 +177,11 @@ FAMILIES = {
     ),
     "rating_model": _pairs(_rating_model, "mse", labels="ratings"),
     "gru4rec": _sequence(keras_recsys.models.build_gru4rec),
-    "caser": _sequence(keras_recsys.models.build_caser),
-    "sasrec": _sequence(keras_recsys.models.build_sasrec),
+    # Small graphs: compiling them is most of the test's time.
+    "caser": _sequence(
+        keras_recsys.models.build_caser, window=2, num_horizontal=4, num_vertical=2
+    ),
+    "sasrec": _sequence(keras_recsys.models.build_sasrec, num_blocks=1),
     "autorec": _autoencoder(
         lambda n: keras_recsys.models.build_autorec(n, hidden_units=8),
         keras_recsys.losses.MaskedMeanSquaredError(),
