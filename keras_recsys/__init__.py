@@ -8,6 +8,7 @@ evaluation that run on the TensorFlow, JAX and PyTorch backends of Keras 3.
 import importlib
 
 from keras_recsys import callbacks
+from keras_recsys import distribution
 from keras_recsys import evaluation
 from keras_recsys import layers
 from keras_recsys import losses
@@ -19,6 +20,7 @@ __all__ = [
     "__version__",
     "callbacks",
     "data",
+    "distribution",
     "evaluation",
     "layers",
     "losses",

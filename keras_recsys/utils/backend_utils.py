@@ -64,3 +64,80 @@ def compile_function(fn):
 
         return tf.function(fn, reduce_retracing=True)
     return fn
+
+
+# --- distribution (keras_recsys.distribution, cross-replica losses) ---
+
+
+def build_without_values(build_fn):
+    """Calls `build_fn()` without allocating the values of its variables.
+
+    Used to read the names and shapes of a model's tables (to shard them)
+    before building it for real. Variables created in a
+    `keras.StatelessScope` have no value; Keras also queues them to be
+    initialized on the next exit of a stateless scope, so the queue is put
+    back as it was (otherwise a later symbolic call would allocate them),
+    and so is Python's random state, from which unseeded initializers draw
+    their seeds: the real build that follows initializes as if this one had
+    not happened.
+    """
+    import random
+
+    from keras.src.backend.common import global_state
+
+    key = "uninitialized_variables"
+    queued = list(global_state.get_global_attribute(key, []) or [])
+    random_state = random.getstate()
+    try:
+        with keras.StatelessScope(initialize_variables=False):
+            return build_fn()
+    finally:
+        global_state.set_global_attribute(key, queued)
+        random.setstate(random_state)
+
+
+def gather_replica_rows(x):
+    """Concatenates `x` over the replicas of a step; returns it and an offset.
+
+    Returns `(gathered, offset)`: `gathered` stacks the rows of every
+    replica in replica order and `offset` is the row of `gathered` where this
+    replica's rows start. Inside `tf.distribute` (MirroredStrategy,
+    MultiWorkerMirroredStrategy) each replica runs the step on its own part
+    of the global batch, so the rows are gathered (with gradients) across
+    replicas. Everywhere else the step already sees the whole global batch:
+    `keras.distribution` on JAX compiles one program over the global batch
+    (XLA inserts the communication), and a single device holds it all; `x`
+    is returned as is with offset 0.
+    """
+    if backend() != "tensorflow":
+        # One global program (JAX's keras.distribution) or one device.
+        return x, 0
+    import tensorflow as tf
+
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        # Cross-replica context or the default strategy: one replica.
+        return x, 0
+    gathered = context.all_gather(x, axis=0)
+    # Replicas may hold different numbers of rows on the last batch.
+    sizes = context.all_gather(tf.shape(x)[:1], axis=0)
+    # The replica id is a tensor inside the compiled step.
+    before = tf.range(context.num_replicas_in_sync) < context.replica_id_in_sync_group
+    offset = tf.reduce_sum(tf.where(before, sizes, tf.zeros_like(sizes)))
+    return gathered, offset
+
+
+def predict_on_batch(model, x):
+    """`model.predict_on_batch(x)`, correct under `tf.distribute` too.
+
+    Keras 3.15's TensorFlow `predict_on_batch` hands the whole batch to every
+    replica of a MirroredStrategy and concatenates their outputs, so it
+    returns each row once per replica; `predict` splits the batch across
+    the replicas as it should.
+    """
+    if backend() == "tensorflow":
+        strategy = getattr(model, "distribute_strategy", None)
+        if strategy is not None and strategy.num_replicas_in_sync > 1:
+            size = len(next(iter(x.values())) if isinstance(x, dict) else x)
+            return model.predict(x, batch_size=max(size, 1), verbose=0)
+    return model.predict_on_batch(x)

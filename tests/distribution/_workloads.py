@@ -1,0 +1,266 @@
+"""Trains SASRec, two-tower and Mult-VAE on one device and under a strategy.
+
+Run as a script (the multi-device tests start it in a subprocess, because
+virtual devices must be set up before the backend initialises):
+
+    python tests/distribution/_workloads.py jax
+    python tests/distribution/_workloads.py tensorflow
+    TF_CONFIG=... python tests/distribution/_workloads.py multi_worker
+
+It prints one JSON line `RESULT {...}`: for each setting ("single", and
+"data_parallel", "model_parallel", "mirrored" or "multi_worker") and each
+model, the training loss after the fixed number of steps (evaluated on the
+whole training set once training is done), the per-epoch losses, NDCG@10,
+and for the model-parallel run the number of rows of the item table that
+each device holds.
+"""
+
+import contextlib
+import json
+import os
+import sys
+
+ENGINE = sys.argv[1] if len(sys.argv) > 1 else "jax"
+NUM_DEVICES = 4
+# Same global batch and seed in every setting.
+SEED = 7
+EPOCHS = 3
+
+if ENGINE == "jax":
+    os.environ["KERAS_BACKEND"] = "jax"
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "")
+        + f" --xla_force_host_platform_device_count={NUM_DEVICES}"
+    )
+else:
+    os.environ["KERAS_BACKEND"] = "tensorflow"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import keras_recsys  # noqa: E402
+
+NUM_USERS = 256
+NUM_ITEMS = 62  # SASRec's table then has 64 rows (padding and OOV rows).
+MAX_LEN = 8
+BATCH = 32
+
+
+def sasrec_data():
+    rng = np.random.default_rng(0)
+    # Each user walks the catalog in strides of 1 or 2: the next item is
+    # predictable from the sequence.
+    starts = rng.integers(1, NUM_ITEMS + 1, NUM_USERS)
+    strides = rng.integers(1, 3, NUM_USERS)
+    steps = np.arange(MAX_LEN + 1)
+    walks = (starts[:, None] - 1 + strides[:, None] * steps) % NUM_ITEMS + 1
+    return walks[:, :-1].astype("int32"), walks[:, -1].astype("int32")
+
+
+def two_tower_data():
+    rng = np.random.default_rng(1)
+    users = rng.integers(0, NUM_USERS, 8 * BATCH * 2).astype("int32")
+    # A user prefers the items of its group of eight.
+    items = ((users % 8) * 8 + rng.integers(0, 8, users.size)).astype("int32")
+    return users, items
+
+
+def vae_data():
+    rng = np.random.default_rng(2)
+    rows = np.zeros((NUM_USERS, 64), "float32")
+    held_out = []
+    for u in range(NUM_USERS):
+        group = np.arange(16) + 16 * (u % 4)
+        picked = rng.choice(group, 8, replace=False)
+        rows[u, picked[:6]] = 1.0
+        held_out.append(picked[6:])
+    return rows, held_out
+
+
+def ndcg(scorer, queries, targets, exclude=None, num_items=None):
+    result = keras_recsys.evaluation.evaluate_topk(
+        scorer,
+        queries,
+        targets,
+        exclude=exclude,
+        num_items=num_items,
+        metrics=("ndcg",),
+        ks=(10,),
+        batch_size=64,
+        verbose=0,
+    )
+    return float(result["ndcg@10"])
+
+
+def fit(model, x, y, loss):
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss=loss)
+    history = model.fit(x, y, batch_size=BATCH, epochs=EPOCHS, shuffle=False, verbose=0)
+    final = model.evaluate(x, y, batch_size=BATCH, verbose=0)
+    return {"epoch_losses": history.history["loss"], "loss": float(final)}
+
+
+def build_sasrec():
+    return keras_recsys.models.build_sasrec(
+        num_items=NUM_ITEMS,
+        max_len=MAX_LEN,
+        embedding_dim=16,
+        num_blocks=1,
+        dropout=0.0,
+    )
+
+
+def build_two_tower():
+    return keras_recsys.models.build_two_tower(
+        # 512 and 64 rows with the out-of-vocabulary row: both shard.
+        {"user_id": {"type": "id", "vocabulary_size": 511, "embedding_dim": 15}},
+        {"item_id": {"type": "id", "vocabulary_size": 63, "embedding_dim": 15}},
+        units=(16,),
+    )
+
+
+def build_mult_vae():
+    return keras_recsys.models.build_mult_vae(
+        64, hidden_dims=(32,), latent_dim=8, dropout=0.0, seed=SEED
+    )
+
+
+def run_sasrec():
+    x, y = sasrec_data()
+    model = build_sasrec()
+    out = fit(model, x, y, keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    out["ndcg"] = ndcg(model, x, y)
+    out["tables"] = [model.get_layer("item_embedding").embeddings]
+    return out
+
+
+def run_two_tower(cross_replica=False):
+    users, items = two_tower_data()
+    retrieval, user_model, item_model = build_two_tower()
+    loss = keras_recsys.losses.InBatchSoftmaxLoss(temperature=0.1)
+    if cross_replica:
+        retrieval = keras.Model(
+            retrieval.inputs,
+            keras_recsys.layers.InBatchSimilarity(cross_replica=True)(
+                [user_model.output, item_model.output]
+            ),
+        )
+        loss = keras_recsys.losses.InBatchSoftmaxLoss(
+            temperature=0.1, cross_replica=True
+        )
+    out = fit(retrieval, {"user_id": users, "item_id": items}, items, loss)
+    catalog = item_model.predict({"item_id": np.arange(64)}, verbose=0, batch_size=64)
+    test_users = np.arange(NUM_USERS)
+    targets = [np.arange(8) + 8 * (u % 8) for u in test_users]
+
+    def scorer(batch):
+        vectors = user_model.predict({"user_id": batch}, verbose=0, batch_size=64)
+        return vectors @ catalog.T
+
+    out["ndcg"] = ndcg(scorer, test_users, targets, num_items=64)
+    out["tables"] = [
+        v for v in retrieval.weights if v.path.endswith("embedding/embeddings")
+    ]
+    return out
+
+
+def run_mult_vae():
+    rows, held_out = vae_data()
+    model = build_mult_vae()
+    out = fit(model, rows, rows, keras_recsys.losses.MultinomialLogLikelihood())
+    exclude = [np.flatnonzero(r) for r in rows]
+    out["ndcg"] = ndcg(model, rows, held_out, exclude=exclude)
+    return out
+
+
+def shard_rows(variable):
+    """Rows of `variable` held by each device (read from its shards)."""
+    value = variable.value
+    shards = getattr(value, "addressable_shards", None)
+    if shards is None:
+        return [int(value.shape[0])]
+    return sorted(int(s.data.shape[0]) for s in shards)
+
+
+WORKLOADS = {
+    "sasrec": (run_sasrec, build_sasrec),
+    "two_tower": (run_two_tower, lambda: build_two_tower()[0]),
+    "mult_vae": (run_mult_vae, build_mult_vae),
+}
+
+
+def run_all(scope, cross_replica=False, names=tuple(WORKLOADS)):
+    """`scope(build_fn)` is the context each model is built and trained in."""
+    results = {}
+    for name in names:
+        run, build = WORKLOADS[name]
+        keras.utils.set_random_seed(SEED)
+        with scope(build):
+            out = run(cross_replica) if name == "two_tower" else run()
+        tables = out.pop("tables", [])
+        out["table_rows_per_device"] = {t.path: shard_rows(t) for t in tables}
+        results[name] = out
+    return results
+
+
+def no_scope(build):
+    return contextlib.nullcontext()
+
+
+def jax_settings():
+    devices = keras.distribution.list_devices()
+    assert len(devices) == NUM_DEVICES, devices
+    results = {"single": run_all(no_scope)}
+    data_parallel = keras.distribution.DataParallel(devices=devices)
+    results["data_parallel"] = run_all(lambda build: data_parallel.scope())
+    mesh = keras.distribution.DeviceMesh((2, 2), ("data", "model"), devices)
+
+    def model_parallel_scope(build):
+        # The layout map is read from a build without values; the model is
+        # then built for real inside the scope.
+        layout_map = keras_recsys.distribution.get_layout_map(build, mesh, min_rows=64)
+        return keras.distribution.ModelParallel(
+            layout_map=layout_map, batch_dim_name="data"
+        ).scope()
+
+    results["model_parallel"] = run_all(model_parallel_scope)
+    return results
+
+
+def tensorflow_settings():
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+    )
+    results = {"single": run_all(no_scope)}
+    mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    results["mirrored"] = run_all(lambda build: mirrored.scope())
+    results["mirrored_cross_replica"] = run_all(
+        lambda build: mirrored.scope(), cross_replica=True, names=("two_tower",)
+    )
+    return results
+
+
+def multi_worker_settings():
+    import tensorflow as tf
+
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    results = {"multi_worker": run_all(lambda build: strategy.scope())}
+    results["multi_worker_cross_replica"] = run_all(
+        lambda build: strategy.scope(), cross_replica=True, names=("two_tower",)
+    )
+    results["num_workers"] = strategy.num_replicas_in_sync
+    return results
+
+
+if __name__ == "__main__":
+    settings = {
+        "jax": jax_settings,
+        "tensorflow": tensorflow_settings,
+        "multi_worker": multi_worker_settings,
+        "single_tensorflow": lambda: {"single": run_all(no_scope)},
+    }[ENGINE]
+    print("RESULT " + json.dumps(settings()), flush=True)
