@@ -7,15 +7,19 @@ from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_int
 
+# Attributes that hold a table with one row per id, and their rank:
+# IdEmbedding, TiedItemEmbedding and keras.layers.Embedding keep theirs in
+# `embeddings`; TopKRetrieval its candidates and their ids.
+_ROW_TABLES = (("embeddings", 2), ("candidates", 2), ("candidate_ids", 1))
+
 
 def _tables(model):
-    """Yields the 2-D embedding tables of `model`: (layer, variable)."""
+    """Yields (layer, variable) for each table of `model` indexed by id."""
     for layer in model._flatten_layers(include_self=True, recursive=True):
-        # IdEmbedding and TiedItemEmbedding, like keras.layers.Embedding, keep
-        # their table in `embeddings`.
-        table = getattr(layer, "embeddings", None)
-        if isinstance(table, keras.Variable) and len(table.shape) == 2:
-            yield layer, table
+        for attr, rank in _ROW_TABLES:
+            table = getattr(layer, attr, None)
+            if isinstance(table, keras.Variable) and len(table.shape) == rank:
+                yield layer, table
 
 
 def _template(model):
@@ -41,8 +45,9 @@ def get_layout_map(model, device_mesh, model_axis="model", min_rows=1024):
     Every 2-D embedding table of `model` (the `embeddings` of
     `keras_recsys.layers.IdEmbedding`, `keras_recsys.layers.TiedItemEmbedding`,
     the tables inside `keras_recsys.layers.EmbeddingTower` and
-    `keras.layers.Embedding`) with at least `min_rows` rows is laid out
-    `(model_axis, None)`: each device along `model_axis` holds a contiguous
+    `keras.layers.Embedding`), and the candidate table of a
+    `keras_recsys.layers.TopKRetrieval` (with its ids), with at least
+    `min_rows` rows is laid out `(model_axis, None)`: each device along `model_axis` holds a contiguous
     block of `rows / mesh.shape[model_axis]` rows, and the embedding
     dimension is not split. Everything else (dense kernels, attention, small
     tables) is replicated, which is what `keras.distribution.ModelParallel`
@@ -120,5 +125,6 @@ def get_layout_map(model, device_mesh, model_axis="model", min_rows=1024):
                 f"stays replicated ({rows + (-rows) % parts} rows would shard)."
             )
             continue
-        layout_map[f"^{re.escape(table.path)}$"] = (model_axis, None)
+        axes = (model_axis,) + (None,) * (len(table.shape) - 1)
+        layout_map[f"^{re.escape(table.path)}$"] = axes
     return layout_map
