@@ -23,6 +23,7 @@ SUBPACKAGES = (
     "models",
     "callbacks",
     "evaluation",
+    "distribution",
     "data",
 )
 _FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)

@@ -38,6 +38,7 @@ PAGE_ORDER = [
     "towers_and_retrieval",
     "sequences",
     "autoencoders",
+    "scaling",
 ]
 GENERATED_PAGES = ["examples", "results", "api/index"]
 TOCTREE_MARKER = "<!-- toctree -->"
@@ -49,6 +50,7 @@ SUBPACKAGES = [
     ("models", "Model builders"),
     ("callbacks", "Callbacks"),
     ("evaluation", "Evaluation"),
+    ("distribution", "Distribution"),
     ("data", "Data tools"),
 ]
 

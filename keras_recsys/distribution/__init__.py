@@ -5,7 +5,9 @@ tables of a model; see docs/scaling.md for TensorFlow's `tf.distribute`.
 """
 
 from keras_recsys.distribution.get_layout_map import get_layout_map
+from keras_recsys.distribution.strategy_fit import strategy_fit
 
 __all__ = [
     "get_layout_map",
+    "strategy_fit",
 ]

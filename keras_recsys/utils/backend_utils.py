@@ -138,6 +138,44 @@ def predict_on_batch(model, x):
     if backend() == "tensorflow":
         strategy = getattr(model, "distribute_strategy", None)
         if strategy is not None and strategy.num_replicas_in_sync > 1:
-            size = len(next(iter(x.values())) if isinstance(x, dict) else x)
-            return model.predict(x, batch_size=max(size, 1), verbose=0)
+            # A plain call reads the local copy of the mirrored variables
+            # (`predict` would also do, but not under MultiWorkerMirrored).
+            return model(x, training=False)
     return model.predict_on_batch(x)
+
+
+def strategy_fit(model, dataset, epochs, steps_per_epoch):
+    """Runs `model.train_step` in `strategy.run` (TensorFlow only).
+
+    Keras 3.15's `fit` fails under `tf.distribute.MultiWorkerMirroredStrategy`
+    twice: its symbolic build reduces a nested input batch with
+    `strategy.reduce` (which takes no nested values there) and it reduces
+    the scalar logs with `axis=0`. The step itself is Keras's.
+    """
+    import tensorflow as tf
+
+    strategy = tf.distribute.get_strategy()
+    with strategy.scope():
+        model.optimizer.build(model.trainable_variables)
+    if callable(dataset) and not isinstance(dataset, tf.data.Dataset):
+        batches = strategy.distribute_datasets_from_function(dataset)
+    else:
+        batches = strategy.experimental_distribute_dataset(dataset)
+
+    @tf.function
+    def step(batch):
+        logs = strategy.run(model.train_step, args=(batch,))
+        return {k: strategy.reduce("MEAN", v, axis=None) for k, v in logs.items()}
+
+    history = {}
+    for _ in range(epochs):
+        for metric in model.metrics:
+            metric.reset_state()
+        logs = {}
+        for i, batch in enumerate(batches):
+            if steps_per_epoch is not None and i >= steps_per_epoch:
+                break
+            logs = step(batch)
+        for key, value in logs.items():
+            history.setdefault(key, []).append(float(value))
+    return history

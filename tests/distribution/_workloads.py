@@ -97,21 +97,37 @@ def ndcg(scorer, queries, targets, exclude=None, num_items=None):
 def fit(model, x, y, loss):
     model.compile(optimizer=keras.optimizers.Adam(1e-2), loss=loss)
     if ENGINE == "multi_worker":
-        # Keras 3.15 takes no numpy arrays under MultiWorkerMirroredStrategy
-        # (its numpy adapter hands PerReplica values to the step): give it a
-        # tf.data pipeline of global batches, which tf.distribute shards
-        # over the workers.
+        # Keras 3.15's fit fails under MultiWorkerMirroredStrategy; the same
+        # train_step runs through strategy_fit on global batches, which
+        # tf.distribute shards over the workers.
         import tensorflow as tf
 
         data = tf.data.Dataset.from_tensor_slices((x, y)).batch(BATCH)
-        history = model.fit(data, epochs=EPOCHS, verbose=0)
-        final = model.evaluate(data, verbose=0)
+        history = keras_recsys.distribution.strategy_fit(model, data, epochs=EPOCHS)
+        # Keras losses divide by the number of replicas inside a strategy's
+        # scope (each replica's share of the global mean): undo it.
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        values = [
+            replicas * float(model.loss(y[i * BATCH : (i + 1) * BATCH], model(x_b)))
+            for i, x_b in enumerate(batches(x))
+        ]
+        return {"epoch_losses": history["loss"], "loss": float(np.mean(values))}
     else:
         history = model.fit(
             x, y, batch_size=BATCH, epochs=EPOCHS, shuffle=False, verbose=0
         )
         final = model.evaluate(x, y, batch_size=BATCH, verbose=0)
     return {"epoch_losses": history.history["loss"], "loss": float(final)}
+
+
+def batches(x):
+    """Yields the training batches of `x` (an array or a dict of arrays)."""
+    size = len(next(iter(x.values())) if isinstance(x, dict) else x)
+    for start in range(0, size, BATCH):
+        if isinstance(x, dict):
+            yield {k: v[start : start + BATCH] for k, v in x.items()}
+        else:
+            yield x[start : start + BATCH]
 
 
 def build_sasrec():
@@ -126,9 +142,9 @@ def build_sasrec():
 
 def build_two_tower():
     return keras_recsys.models.build_two_tower(
-        # 512 and 64 rows with the out-of-vocabulary row: both shard.
+        # 512 and 128 rows with the out-of-vocabulary row: both shard.
         {"user_id": {"type": "id", "vocabulary_size": 511, "embedding_dim": 15}},
-        {"item_id": {"type": "id", "vocabulary_size": 63, "embedding_dim": 15}},
+        {"item_id": {"type": "id", "vocabulary_size": 127, "embedding_dim": 15}},
         units=(16,),
     )
 
@@ -163,13 +179,17 @@ def run_two_tower(cross_replica=False):
             temperature=0.1, cross_replica=True
         )
     out = fit(retrieval, {"user_id": users, "item_id": items}, items, loss)
-    catalog = item_model.predict({"item_id": np.arange(64)}, verbose=0, batch_size=64)
+    # Plain calls: they read the local copy of tf.distribute's mirrored
+    # variables and the global arrays of keras.distribution alike.
+    catalog = keras.ops.convert_to_numpy(
+        item_model({"item_id": np.arange(64)}, training=False)
+    )
     test_users = np.arange(NUM_USERS)
     targets = [np.arange(8) + 8 * (u % 8) for u in test_users]
 
     def scorer(batch):
-        vectors = user_model.predict({"user_id": batch}, verbose=0, batch_size=64)
-        return vectors @ catalog.T
+        vectors = user_model({"user_id": batch}, training=False)
+        return keras.ops.convert_to_numpy(vectors) @ catalog.T
 
     out["ndcg"] = ndcg(scorer, test_users, targets, num_items=64)
     out["tables"] = [
@@ -343,7 +363,11 @@ def multi_worker_settings():
     import tensorflow as tf
 
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
-    results = {"multi_worker": run_all(lambda build: strategy.scope())}
+    results = {
+        "multi_worker": run_all(
+            lambda build: strategy.scope(), names=("sasrec", "mult_vae")
+        )
+    }
     results["multi_worker_cross_replica"] = run_all(
         lambda build: strategy.scope(), cross_replica=True, names=("two_tower",)
     )
