@@ -154,28 +154,29 @@ def strategy_fit(model, dataset, epochs, steps_per_epoch):
     """
     import tensorflow as tf
 
-    strategy = tf.distribute.get_strategy()
+    # The strategy the model was built in (or the one in scope now).
+    strategy = model.distribute_strategy
     with strategy.scope():
         model.optimizer.build(model.trainable_variables)
-    if callable(dataset) and not isinstance(dataset, tf.data.Dataset):
-        batches = strategy.distribute_datasets_from_function(dataset)
-    else:
-        batches = strategy.experimental_distribute_dataset(dataset)
+        if callable(dataset) and not isinstance(dataset, tf.data.Dataset):
+            batches = strategy.distribute_datasets_from_function(dataset)
+        else:
+            batches = strategy.experimental_distribute_dataset(dataset)
 
-    @tf.function
-    def step(batch):
-        logs = strategy.run(model.train_step, args=(batch,))
-        return {k: strategy.reduce("MEAN", v, axis=None) for k, v in logs.items()}
+        @tf.function
+        def step(batch):
+            logs = strategy.run(model.train_step, args=(batch,))
+            return {k: strategy.reduce("MEAN", v, axis=None) for k, v in logs.items()}
 
-    history = {}
-    for _ in range(epochs):
-        for metric in model.metrics:
-            metric.reset_state()
-        logs = {}
-        for i, batch in enumerate(batches):
-            if steps_per_epoch is not None and i >= steps_per_epoch:
-                break
-            logs = step(batch)
-        for key, value in logs.items():
-            history.setdefault(key, []).append(float(value))
+        history = {}
+        for _ in range(epochs):
+            for metric in model.metrics:
+                metric.reset_state()
+            logs = {}
+            for i, batch in enumerate(batches):
+                if steps_per_epoch is not None and i >= steps_per_epoch:
+                    break
+                logs = step(batch)
+            for key, value in logs.items():
+                history.setdefault(key, []).append(float(value))
     return history
