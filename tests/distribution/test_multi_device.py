@@ -23,6 +23,7 @@ import pathlib
 import socket
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -33,62 +34,63 @@ SCRIPT = pathlib.Path(__file__).with_name("_workloads.py")
 MODELS = ("sasrec", "two_tower", "mult_vae")
 
 
-def run_engine(engine, env=None):
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT), engine],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=dict(os.environ, **(env or {})),
-    )
-    lines = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
-    assert proc.returncode == 0 and lines, proc.stdout[-3000:] + proc.stderr[-5000:]
-    return json.loads(lines[-1][len("RESULT ") :])
-
-
-@pytest.fixture(scope="module")
-def jax_results():
-    return run_engine("jax")
-
-
-@pytest.fixture(scope="module")
-def tf_results():
-    return run_engine("tensorflow")
-
-
 def free_port():
     with socket.socket() as sock:
         sock.bind(("localhost", 0))
         return sock.getsockname()[1]
 
 
-def run_workers(num_workers=2):
-    """Starts `num_workers` localhost workers (TF_CONFIG); returns their results."""
-    cluster = {"worker": [f"localhost:{free_port()}" for _ in range(num_workers)]}
-    procs = []
-    for index in range(num_workers):
-        config = {"cluster": cluster, "task": {"type": "worker", "index": index}}
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, str(SCRIPT), "multi_worker"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                env=dict(os.environ, TF_CONFIG=json.dumps(config)),
-            )
-        )
-    results = []
-    for proc in procs:
-        out = proc.communicate(timeout=600)[0]
-        lines = [x for x in out.splitlines() if x.startswith("RESULT ")]
-        assert proc.returncode == 0 and lines, out[-5000:]
-        results.append(json.loads(lines[-1][len("RESULT ") :]))
-    return results
+def start(engine, env=None):
+    # Output to a file, not a pipe: a full pipe would stall a process while
+    # another one is being read.
+    log = tempfile.TemporaryFile("w+")
+    proc = subprocess.Popen(
+        [sys.executable, str(SCRIPT), engine],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, **(env or {})),
+    )
+    return proc, log
+
+
+def result_of(started):
+    proc, log = started
+    proc.wait(timeout=900)
+    log.seek(0)
+    out = log.read()
+    log.close()
+    lines = [x for x in out.splitlines() if x.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, out[-5000:]
+    return json.loads(lines[-1][len("RESULT ") :])
 
 
 @pytest.fixture(scope="module")
-def worker_results():
-    return run_workers()
+def results():
+    """Runs the engines side by side (the pass then takes the longest one)."""
+    cluster = {"worker": [f"localhost:{free_port()}" for _ in range(2)]}
+    procs = {"jax": start("jax"), "tensorflow": start("tensorflow")}
+    for index in range(2):
+        config = {"cluster": cluster, "task": {"type": "worker", "index": index}}
+        procs[f"worker{index}"] = start(
+            "multi_worker", {"TF_CONFIG": json.dumps(config)}
+        )
+    return {name: result_of(proc) for name, proc in procs.items()}
+
+
+@pytest.fixture(scope="module")
+def jax_results(results):
+    return results["jax"]
+
+
+@pytest.fixture(scope="module")
+def tf_results(results):
+    return results["tensorflow"]
+
+
+@pytest.fixture(scope="module")
+def worker_results(results):
+    return [results["worker0"], results["worker1"]]
 
 
 def assert_same_training(run, single, loss_rtol, ndcg_atol):
