@@ -18,7 +18,7 @@ ifneq ($(wildcard $(SHARED_DATA)),)
 export KERAS_RECSYS_DATA ?= $(SHARED_DATA)
 endif
 
-.PHONY: install test lint format demo docs examples bench clean
+.PHONY: install test test-multi-device lint format demo docs examples bench clean
 
 install: $(STAMP)
 
@@ -40,6 +40,12 @@ format: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(PY) tools/run_tests.py --backends $(BACKENDS) -- $(PYTEST_ARGS)
+	$(MAKE) test-multi-device
+
+# The multi-device pass: JAX on 4 virtual CPU devices and TensorFlow on 2
+# logical CPUs, each in a subprocess of tests/distribution (a few minutes).
+test-multi-device: install
+	$(PY) tools/run_tests.py --backends tensorflow --report multi_device -- -m multi_device tests/distribution
 
 # Trains several recommenders on MovieLens-100K (or `DEMO_ARGS="--dataset
 # synthetic"`) and prints one table; writes demo_output/results.{png,json}.

@@ -8,6 +8,7 @@ evaluation that run on the TensorFlow, JAX and PyTorch backends of Keras 3.
 import importlib
 
 from keras_recsys import callbacks
+from keras_recsys import distribution
 from keras_recsys import evaluation
 from keras_recsys import explain
 from keras_recsys import layers
@@ -21,6 +22,7 @@ __all__ = [
     "__version__",
     "callbacks",
     "data",
+    "distribution",
     "evaluation",
     "explain",
     "layers",

@@ -44,6 +44,7 @@ PAGE_ORDER = [
     "towers_and_retrieval",
     "sequences",
     "autoencoders",
+    "scaling",
 ]
 GENERATED_PAGES = ["examples", "results", "api/index"]
 TOCTREE_MARKER = "<!-- toctree -->"
@@ -57,6 +58,7 @@ SUBPACKAGES = [
     ("evaluation", "Evaluation"),
     ("explain", "Explanations"),
     ("serving", "Serving"),
+    ("distribution", "Distribution"),
     ("data", "Data tools"),
 ]
 

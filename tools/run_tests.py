@@ -36,11 +36,17 @@ def main():
         argv, extra = argv[:i], argv[i + 1 :]
     parser = argparse.ArgumentParser()
     parser.add_argument("--backends", nargs="+", default=["tensorflow", "jax", "torch"])
+    parser.add_argument(
+        "--report",
+        default="",
+        help="suffix of the JUnit report names (a separate pass keeps its own)",
+    )
     args = parser.parse_args(argv)
     REPORTS.mkdir(exist_ok=True)
     rows = []
     for backend in args.backends:
-        report = REPORTS / f"{backend}.xml"
+        suffix = f"-{args.report}" if args.report else ""
+        report = REPORTS / f"{backend}{suffix}.xml"
         report.unlink(missing_ok=True)
         env = dict(os.environ, KERAS_BACKEND=backend)
         print(f"\n===== pytest, KERAS_BACKEND={backend} =====", flush=True)

@@ -18,6 +18,7 @@ from keras_recsys.data.leave_last_out import leave_last_out
 from keras_recsys.data.load_movielens import load_movielens
 from keras_recsys.data.make_synthetic import make_synthetic
 from keras_recsys.data.movie_lens_data import MovieLensData
+from keras_recsys.data.parquet_interaction_dataset import ParquetInteractionDataset
 from keras_recsys.data.per_user_temporal_split import per_user_temporal_split
 from keras_recsys.data.random_split import random_split
 from keras_recsys.data.read_interactions import read_interactions
@@ -35,6 +36,7 @@ __all__ = [
     "MovieLensData",
     "SequenceDataset",
     "TripletDataset",
+    "ParquetInteractionDataset",
     "binarize",
     "build_sequences",
     "drop_duplicate_interactions",

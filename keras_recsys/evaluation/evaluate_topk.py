@@ -31,7 +31,7 @@ def _takes_candidates(scorer):
 
 def _scores(scorer, batch_queries):
     if isinstance(scorer, keras.Model):
-        out = scorer.predict_on_batch(batch_queries)
+        out = backend_utils.predict_on_batch(scorer, batch_queries)
     else:
         out = scorer(batch_queries)
     return np.asarray(keras.ops.convert_to_numpy(out), dtype="float32")

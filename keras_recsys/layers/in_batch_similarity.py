@@ -1,6 +1,7 @@
 import keras
 from keras import ops
 
+from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
 
 
@@ -24,7 +25,8 @@ class InBatchSimilarity(keras.layers.Layer):
             shape `(batch, dim)`.
 
     Returns:
-        A float tensor of shape `(batch, batch)`.
+        A float tensor of shape `(batch, batch)` (`(local_batch,
+        global_batch)` across replicas with `cross_replica=True`).
 
     Example:
 
@@ -41,6 +43,14 @@ class InBatchSimilarity(keras.layers.Layer):
         - Yi et al., "Sampling-Bias-Corrected Neural Modeling for Large
           Corpus Item Recommendations", RecSys 2019.
     """
+
+    def __init__(self, cross_replica=False, **kwargs):
+        if not isinstance(cross_replica, bool):
+            raise TypeError(
+                f"`cross_replica` must be a bool. Received: cross_replica={cross_replica!r}"
+            )
+        super().__init__(**kwargs)
+        self.cross_replica = cross_replica
 
     def build(self, input_shape):
         if (
@@ -64,7 +74,16 @@ class InBatchSimilarity(keras.layers.Layer):
         queries, candidates = inputs
         queries = ops.cast(queries, self.compute_dtype)
         candidates = ops.cast(candidates, self.compute_dtype)
+        if self.cross_replica:
+            candidates, _ = backend_utils.gather_replica_rows(candidates)
         return ops.matmul(queries, ops.transpose(candidates))
 
     def compute_output_shape(self, input_shape):
+        if self.cross_replica:
+            return (input_shape[0][0], None)
         return (input_shape[0][0], input_shape[1][0])
+
+    def get_config(self):
+        config = super().get_config()
+        config["cross_replica"] = self.cross_replica
+        return config

@@ -1,6 +1,7 @@
 import keras
 from keras import ops
 
+from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_float
 
@@ -36,6 +37,19 @@ class InBatchSoftmaxLoss(keras.losses.Loss):
 
     Losses cast `y_true` to float32, so ids are exact up to 2**24.
 
+    Negatives under data parallelism: on JAX, `keras.distribution` trains
+    one program over the global batch, so the negatives are the whole global
+    batch's. Under `tf.distribute` (MirroredStrategy,
+    MultiWorkerMirroredStrategy) each replica computes its loss on its part
+    of the batch: the negatives are per replica (`global_batch / replicas`
+    of them), unless the model scores with
+    `keras_recsys.layers.InBatchSimilarity(cross_replica=True)` and the loss
+    has `cross_replica=True`: `y_pred` is then `(local_batch,
+    global_batch)`, the loss gathers the candidates' `y_true` from every
+    replica, and query `i` of replica `r` has its positive at column
+    `offset_r + i`. That gives the loss and gradients of one device training
+    on the global batch, so a larger global batch brings more negatives.
+
     Args:
         temperature: float > 0. Divides the similarities. Defaults to `1.0`.
         remove_accidental_hits: bool. Whether to mask duplicate candidates.
@@ -46,10 +60,14 @@ class InBatchSoftmaxLoss(keras.losses.Loss):
             `"sum_over_batch_size"`.
         name: optional name. Defaults to `"in_batch_softmax_loss"`.
         dtype: optional dtype of the computation. Defaults to float32.
+        cross_replica: bool. Whether `y_pred` scores each replica's queries
+            against the candidates of every replica (see above). Defaults to
+            `False`.
 
     Call arguments:
         y_true: `(batch,)`, `(batch, 1)` or `(batch, 2)` as above.
-        y_pred: `(batch, batch)` similarities.
+        y_pred: `(batch, batch)` similarities (`(local_batch,
+            global_batch)` with `cross_replica=True`).
         sample_weight: optional `(batch,)` weights per query.
 
     Returns:
@@ -83,6 +101,7 @@ class InBatchSoftmaxLoss(keras.losses.Loss):
         reduction="sum_over_batch_size",
         name="in_batch_softmax_loss",
         dtype=None,
+        cross_replica=False,
     ):
         temperature = check_float(
             "temperature", temperature, min_value=0.0, exclusive_min=True
@@ -90,6 +109,7 @@ class InBatchSoftmaxLoss(keras.losses.Loss):
         for arg, value in (
             ("remove_accidental_hits", remove_accidental_hits),
             ("logq_correction", logq_correction),
+            ("cross_replica", cross_replica),
         ):
             if not isinstance(value, bool):
                 raise TypeError(f"`{arg}` must be a bool. Received: {arg}={value!r}")
@@ -97,6 +117,7 @@ class InBatchSoftmaxLoss(keras.losses.Loss):
         self.temperature = temperature
         self.remove_accidental_hits = remove_accidental_hits
         self.logq_correction = logq_correction
+        self.cross_replica = cross_replica
 
     def call(self, y_true, y_pred):
         if len(y_pred.shape) != 2:
@@ -105,7 +126,12 @@ class InBatchSoftmaxLoss(keras.losses.Loss):
                 f"Received shape {tuple(y_pred.shape)}"
             )
         rows, cols = y_pred.shape
-        if rows is not None and cols is not None and rows != cols:
+        if (
+            not self.cross_replica
+            and rows is not None
+            and cols is not None
+            and rows != cols
+        ):
             raise ValueError(
                 "`y_pred` must be square (batch, batch): row i scores query i "
                 f"against the batch's candidates. Received shape {tuple(y_pred.shape)}"
@@ -124,19 +150,25 @@ class InBatchSoftmaxLoss(keras.losses.Loss):
                 "column 1 holds the candidates' sampling probabilities. "
                 f"Received shape {tuple(y_true.shape)}"
             )
+        # Column j of y_pred is candidate j of `columns`; query i's positive
+        # is column offset + i (offset 0 unless gathered across replicas).
+        columns, offset = y_true, 0
+        if self.cross_replica:
+            columns, offset = backend_utils.gather_replica_rows(y_true)
         logits = y_pred / self.temperature
         if self.logq_correction:
-            probs = y_true[:, 1]
+            probs = columns[:, 1]
             logits = logits - ops.expand_dims(ops.log(ops.maximum(probs, 1e-30)), 0)
-        n = ops.shape(logits)[0]
-        diagonal = ops.eye(n, dtype="bool")
+        row_ids = ops.arange(ops.shape(logits)[0]) + offset
+        col_ids = ops.arange(ops.shape(logits)[1])
+        positive = ops.equal(ops.expand_dims(row_ids, 1), ops.expand_dims(col_ids, 0))
         if self.remove_accidental_hits:
             ids = y_true[:, 0]
-            same = ops.equal(ops.expand_dims(ids, 1), ops.expand_dims(ids, 0))
-            hits = ops.logical_and(same, ops.logical_not(diagonal))
+            same = ops.equal(ops.expand_dims(ids, 1), ops.expand_dims(columns[:, 0], 0))
+            hits = ops.logical_and(same, ops.logical_not(positive))
             logits = ops.where(hits, ops.cast(_MASK_VALUE, logits.dtype), logits)
         log_probs = keras.ops.log_softmax(logits, axis=-1)
-        return -ops.sum(ops.where(diagonal, log_probs, 0.0), axis=-1)
+        return -ops.sum(ops.where(positive, log_probs, 0.0), axis=-1)
 
     def get_config(self):
         config = super().get_config()
@@ -145,6 +177,7 @@ class InBatchSoftmaxLoss(keras.losses.Loss):
                 "temperature": self.temperature,
                 "remove_accidental_hits": self.remove_accidental_hits,
                 "logq_correction": self.logq_correction,
+                "cross_replica": self.cross_replica,
             }
         )
         return config
