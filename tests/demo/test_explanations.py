@@ -1,7 +1,7 @@
 import sys
 
 import numpy as np
-from _explain_models import tiny_sasrec
+from explain._explain_models import tiny_sasrec
 
 import keras_recsys
 from keras_recsys.demo.explanations import demo_explanations
