@@ -13,6 +13,7 @@ from keras_recsys import layers
 from keras_recsys import losses
 from keras_recsys import metrics
 from keras_recsys import models
+from keras_recsys import privacy
 from keras_recsys.version import __version__
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "losses",
     "metrics",
     "models",
+    "privacy",
 ]
 
 

@@ -422,7 +422,15 @@ def public_api():
     import importlib
 
     found = {}
-    for sub in ("layers", "losses", "metrics", "models", "callbacks", "evaluation"):
+    for sub in (
+        "layers",
+        "losses",
+        "metrics",
+        "models",
+        "callbacks",
+        "evaluation",
+        "privacy",
+    ):
         module = importlib.import_module(f"keras_recsys.{sub}")
         for name in module.__all__:
             found[f"keras_recsys.{sub}.{name}"] = getattr(module, name)
