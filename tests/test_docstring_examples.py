@@ -24,6 +24,7 @@ SUBPACKAGES = (
     "callbacks",
     "evaluation",
     "data",
+    "privacy",
 )
 _FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 

@@ -70,7 +70,11 @@ def find_noise_multiplier(
         lambda s: _accounting.dp_sgd_event(s, q, steps),
         target_epsilon,
         delta,
-        bracket_interval=dp.LowerEndpointAndGuess(1e-3, 1.0),
+        # PLD discretizes the privacy loss; a tiny sigma would need an
+        # enormous grid, so its search starts higher.
+        bracket_interval=dp.LowerEndpointAndGuess(
+            0.3 if accountant == "pld" else 1e-3, 1.0
+        ),
         tol=1e-4,
     )
     return float(sigma)

@@ -37,7 +37,8 @@ def is_concrete(x):
 
         if hasattr(torch, "compiler") and torch.compiler.is_compiling():
             return False
-        return True
+        # Under torch.func transforms (vmap, grad) tensors have no storage.
+        return not _is_functorch_tensor(x)
     return False
 
 
@@ -131,6 +132,12 @@ def per_example_gradients(loss_fn, params, examples):
         f"Per-example gradients are not implemented for the {name!r} backend; "
         "use tensorflow, jax or torch."
     )
+
+
+def _is_functorch_tensor(x):
+    from torch._C._functorch import is_functorch_wrapped_tensor
+
+    return is_functorch_wrapped_tensor(x)
 
 
 def sum_over_chunks(fn, chunks, init):
