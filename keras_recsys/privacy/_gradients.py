@@ -48,7 +48,8 @@ def make_example_loss(model, grouped):
         mapping = list(zip(model.trainable_variables, trainable_values))
         mapping += list(zip(model.non_trainable_variables, values))
         with keras.StatelessScope(state_mapping=mapping, collect_losses=True) as scope:
-            y_pred = model(x, training=True)
+            # The wrapped model itself: a group's rows are its batch.
+            y_pred = model.model(x, training=True)
             loss = model.compute_loss(
                 x=x, y=y, y_pred=y_pred, sample_weight=w, training=True
             )

@@ -142,9 +142,53 @@ class DPModel(keras.Model):
         self.grouped_examples = grouped_examples
         self.seed = seed
         self.noise_seed_generator = keras.random.SeedGenerator(seed)
+        self._inspect_fns = {}
 
     def call(self, inputs, training=None):
-        return self.model(inputs, training=training)
+        if not (self.grouped_examples and self._has_group_axis(inputs)):
+            return self.model(inputs, training=training)
+        # A batch of groups `(groups, rows, ...)` runs as one batch of rows.
+        first = keras.tree.flatten(inputs)[0]
+        groups, rows = ops.shape(first)[0], ops.shape(first)[1]
+        flat = keras.tree.map_structure(
+            lambda t: ops.reshape(t, (-1,) + tuple(t.shape[2:])), inputs
+        )
+        outputs = self.model(flat, training=training)
+        return keras.tree.map_structure(
+            lambda t: ops.reshape(t, (groups, rows) + tuple(t.shape[1:])), outputs
+        )
+
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
+        outputs = getattr(self.model, "outputs", None)
+        if (
+            self.grouped_examples
+            and outputs
+            and len(keras.tree.flatten(y_pred)[0].shape) == len(outputs[0].shape) + 1
+        ):
+            # Batches of groups (evaluate, or Keras building the loss): the
+            # loss of `(groups, rows, ...)` is that of the rows.
+            def merge(t):
+                return None if t is None else ops.reshape(t, (-1,) + tuple(t.shape[2:]))
+
+            y = keras.tree.map_structure(merge, y)
+            y_pred = keras.tree.map_structure(merge, y_pred)
+            sample_weight = merge(sample_weight)
+        return super().compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training
+        )
+
+    def _has_group_axis(self, inputs):
+        references = getattr(self.model, "inputs", None)
+        if not references:
+            return False
+        if isinstance(inputs, dict):
+            by_name = {r.name: r for r in references}
+            pairs = [(inputs[k], by_name[k]) for k in inputs if k in by_name]
+        else:
+            pairs = list(zip(keras.tree.flatten(inputs), references))
+        return bool(pairs) and all(len(t.shape) == len(r.shape) + 1 for t, r in pairs)
 
     def build(self, input_shape=None):
         # The wrapped model is built already; nothing of our own to create.
@@ -266,11 +310,26 @@ class DPModel(keras.Model):
         """
         w = self._default_weights(y) if sample_weight is None else sample_weight
         x, y, w = keras.tree.map_structure(ops.convert_to_tensor, (x, y, w))
+        key = "clipped" if clipped else "raw"
+        if key not in self._inspect_fns:
+            self._inspect_fns[key] = backend_utils.compile_function(
+                lambda *args: self._per_example_gradients(*args, clipped=clipped)
+            )
+        grads = self._inspect_fns[key](
+            [v.value for v in self.trainable_variables],
+            [v.value for v in self.non_trainable_variables],
+            x,
+            y,
+            w,
+        )
+        return [ops.convert_to_numpy(g) for g in grads]
+
+    def _per_example_gradients(self, trainable, non_trainable, x, y, w, clipped):
         n = ops.shape(keras.tree.flatten(x)[0])[0]
         grads, _, _ = _gradients.per_example_gradients(
             self,
-            [v.value for v in self.trainable_variables],
-            [v.value for v in self.non_trainable_variables],
+            trainable,
+            non_trainable,
             x,
             y,
             w,
@@ -283,7 +342,7 @@ class DPModel(keras.Model):
                 g * ops.reshape(ops.cast(factors, g.dtype), (-1,) + (1,) * (g.ndim - 1))
                 for g in grads
             ]
-        return [ops.convert_to_numpy(g) for g in grads]
+        return grads
 
     def get_config(self):
         return {

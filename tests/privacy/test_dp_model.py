@@ -237,3 +237,25 @@ def test_invalid_arguments(kwargs, error):
         DPModel(_linear(), **kwargs)
     with pytest.raises(TypeError, match="model"):
         DPModel("not a model", 1.0, 1.0)
+
+
+def test_grouped_fit_without_clipping_equals_plain_training():
+    # 5 users x 2 rows, no padding: the mean over users of each user's mean
+    # row loss is the mean over all rows, so one grouped step is a plain step.
+    x, y = _data(n=10)
+    reference = _linear()
+    reference.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    reference.fit(x, y, batch_size=10, epochs=1, verbose=0)
+    model = _linear()
+    dp = _private(model, clip=float("inf"), sigma=0.0, lr=0.1, grouped_examples=True)
+    weights = np.ones((5, 2), dtype="float32")
+    dp.fit(
+        x.reshape(5, 2, N_IN),
+        y.reshape(5, 2, N_OUT),
+        sample_weight=weights,
+        batch_size=5,
+        epochs=1,
+        verbose=0,
+    )
+    for ours, theirs in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
