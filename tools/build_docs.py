@@ -38,6 +38,7 @@ PAGE_ORDER = [
     "towers_and_retrieval",
     "sequences",
     "autoencoders",
+    "privacy",
 ]
 GENERATED_PAGES = ["examples", "results", "api/index"]
 TOCTREE_MARKER = "<!-- toctree -->"
@@ -50,6 +51,7 @@ SUBPACKAGES = [
     ("callbacks", "Callbacks"),
     ("evaluation", "Evaluation"),
     ("data", "Data tools"),
+    ("privacy", "Privacy"),
 ]
 
 # Published figures, for the results page. Keys are benchmark names
