@@ -131,6 +131,7 @@ def plot(rows, popular, path):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     finite = [r for r in rows if math.isfinite(r["epsilon"])]
     inf = next(r for r in rows if not math.isfinite(r["epsilon"]))
@@ -143,6 +144,7 @@ def plot(rows, popular, path):
     ax.set_xscale("log")
     ax.set_xticks([r["epsilon"] for r in finite])
     ax.set_xticklabels([f"{r['epsilon']:.3g}" for r in finite])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_xlabel("epsilon (delta = 1 / training users)")
     ax.set_ylabel("test metric")
     ax.set_title("DP Mult-DAE on ML-1M: dashed = non-private, dotted = most popular")
