@@ -124,9 +124,27 @@ def per_example_gradients(loss_fn, params, examples):
             return loss, (loss, aux)
 
         grad_fn = torch.func.grad(with_loss, has_aux=True)
-        grads, (losses, aux) = torch.func.vmap(
-            grad_fn, in_dims=(None, 0), randomness="different"
-        )(detached, examples)
+        try:
+            grads, (losses, aux) = torch.func.vmap(
+                grad_fn, in_dims=(None, 0), randomness="different"
+            )(detached, examples)
+        except RuntimeError as error:
+            if "vmap" not in str(error):
+                raise
+            # Keras's seeded torch dropout reads its seed as a Python int,
+            # which vmap cannot; take the gradients one example at a time.
+            import keras
+
+            n = keras.tree.flatten(examples)[0].shape[0]
+            parts = [
+                grad_fn(
+                    detached, keras.tree.map_structure(lambda t, i=i: t[i], examples)
+                )
+                for i in range(n)
+            ]
+            stack = lambda *xs: torch.stack(xs)  # noqa: E731
+            grads = keras.tree.map_structure(stack, *[g for g, _ in parts])
+            losses, aux = keras.tree.map_structure(stack, *[a for _, a in parts])
         return list(grads), losses, aux
     raise NotImplementedError(
         f"Per-example gradients are not implemented for the {name!r} backend; "

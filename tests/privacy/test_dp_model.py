@@ -161,9 +161,11 @@ def test_grouped_examples_clip_each_user_as_one():
     np.testing.assert_allclose(grads[1], [g[1] for g in expected], rtol=1e-5, atol=1e-6)
 
 
-def test_dropout_masks_differ_between_examples():
+@pytest.mark.parametrize("seed", [None, 1])
+def test_dropout_masks_differ_between_examples(seed):
+    # Seeded dropout takes another path on PyTorch (one example at a time).
     model = keras_recsys.models.build_mult_dae(
-        12, hidden_dims=(), latent_dim=4, dropout=0.5
+        12, hidden_dims=(), latent_dim=4, dropout=0.5, seed=seed
     )
     dp = DPModel(model, l2_norm_clip=float("inf"), noise_multiplier=0.0)
     dp.compile(optimizer="sgd", loss=keras_recsys.losses.MultinomialLogLikelihood())
