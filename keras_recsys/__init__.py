@@ -15,6 +15,7 @@ from keras_recsys import layers
 from keras_recsys import losses
 from keras_recsys import metrics
 from keras_recsys import models
+from keras_recsys import privacy
 from keras_recsys import serving
 from keras_recsys.version import __version__
 
@@ -30,6 +31,7 @@ __all__ = [
     "metrics",
     "models",
     "serving",
+    "privacy",
 ]
 
 

@@ -70,6 +70,8 @@ def test_version():
     assert keras_recsys.__version__.count(".") == 2
 
 
-@pytest.mark.parametrize("sub", ["layers", "losses", "metrics", "models", "callbacks"])
+@pytest.mark.parametrize(
+    "sub", ["layers", "losses", "metrics", "models", "callbacks", "privacy"]
+)
 def test_subpackages_have_all(sub):
     assert isinstance(getattr(keras_recsys, sub).__all__, list)

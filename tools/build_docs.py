@@ -45,6 +45,7 @@ PAGE_ORDER = [
     "sequences",
     "autoencoders",
     "scaling",
+    "privacy",
 ]
 GENERATED_PAGES = ["examples", "results", "api/index"]
 TOCTREE_MARKER = "<!-- toctree -->"
@@ -60,6 +61,7 @@ SUBPACKAGES = [
     ("serving", "Serving"),
     ("distribution", "Distribution"),
     ("data", "Data tools"),
+    ("privacy", "Privacy"),
 ]
 
 # Published figures, for the results page. Keys are benchmark names

@@ -39,6 +39,11 @@ def build_autorec(
     paper's code predicts a default rating of 3 for users or items absent
     from the training ratings.
 
+    Private training: U-AutoRec reads one row per user, so
+    `keras_recsys.privacy.DPModel` on `keras_recsys.privacy.PoissonBatches`
+    protects each user; I-AutoRec's rows are items, and a user's ratings
+    spread over many rows, so per-row DP-SGD does not protect a user.
+
     Args:
         num_inputs: int. Length of a row (the number of users for I-AutoRec).
         hidden_units: int. Size of the hidden layer. Defaults to `500`.

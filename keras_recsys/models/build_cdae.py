@@ -41,6 +41,11 @@ def build_cdae(
     )
     ```
 
+    Private training: rows are users, so `keras_recsys.privacy.DPModel` on
+    `keras_recsys.privacy.PoissonBatches` protects each user's whole
+    history; the user's own embedding row is a weight like any other and
+    gets the same noise.
+
     Args:
         num_users: int. Number of user ids (`0 .. num_users - 1`).
         num_items: int. Number of items (the row length).

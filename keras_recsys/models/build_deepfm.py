@@ -41,6 +41,11 @@ def build_deepfm(
     )
     ```
 
+    Private training: one row is one (user, item) pair, so per-row DP-SGD
+    protects a pair; to protect users, group each user's pairs with
+    `keras_recsys.privacy.UserGroupedBatches` and train
+    `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
+
     Args:
         field_vocabulary_sizes: dict. Field name -> number of values (ids
             `0 .. n - 1`). Each field becomes an input of that name.

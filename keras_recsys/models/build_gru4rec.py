@@ -52,6 +52,11 @@ def build_gru4rec(
       with `keras_recsys.losses.BPRLoss()` or
       `keras.losses.BinaryCrossentropy(from_logits=True)`.
 
+    Private training: one row is one sequence; per-row DP-SGD protects a
+    user when each user has one sequence, otherwise group each user's
+    sequences with `keras_recsys.privacy.UserGroupedBatches` and train
+    `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
+
     Args:
         num_items: int. Number of items (ids `1..num_items`).
         max_len: int. Length of the input sequences.

@@ -40,6 +40,10 @@ def build_mult_dae(
     model.fit(keras_recsys.data.InteractionMatrixDataset(train_csr, batch_size=500))
     ```
 
+    Private training: rows are users, so `keras_recsys.privacy.DPModel` on
+    `keras_recsys.privacy.PoissonBatches` of these rows protects each user's
+    whole history (example-level DP is user-level here).
+
     Args:
         num_items: int. Number of items (the row length).
         hidden_dims: sequence of int. Widths of the encoder's hidden layers

@@ -46,6 +46,10 @@ def build_mult_vae(
     gradients on 0/1 rows up to a per-row scale (it divides by the row's
     count).
 
+    Private training: rows are users, so `keras_recsys.privacy.DPModel` on
+    `keras_recsys.privacy.PoissonBatches` of these rows protects each user's
+    whole history (example-level DP is user-level here).
+
     Args:
         num_items: int. Number of items (the row length).
         hidden_dims: sequence of int. Widths of the encoder's hidden layers

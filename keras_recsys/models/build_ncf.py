@@ -47,6 +47,11 @@ def build_ncf(
     )
     ```
 
+    Private training: one row is one (user, item) pair, so per-row DP-SGD
+    protects a pair; to protect users, group each user's pairs with
+    `keras_recsys.privacy.UserGroupedBatches` and train
+    `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
+
     Args:
         num_users: int. Number of users (ids `0 .. num_users - 1`).
         num_items: int. Number of items (ids `0 .. num_items - 1`).

@@ -48,6 +48,11 @@ def build_rating_model(
     )
     ```
 
+    Private training: one row is one (user, item) pair, so per-row DP-SGD
+    protects a pair; to protect users, group each user's pairs with
+    `keras_recsys.privacy.UserGroupedBatches` and train
+    `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
+
     Args:
         user_features: dict. Feature name -> spec of the user side (see
             `keras_recsys.layers.EmbeddingTower`).

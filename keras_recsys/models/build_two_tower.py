@@ -54,6 +54,11 @@ def build_two_tower(
     graphs; feature dicts that do not match the specs raise naming the
     missing or extra feature.
 
+    Private training: one row is one (user, item) pair, so per-row DP-SGD
+    protects a pair; to protect users, group each user's pairs with
+    `keras_recsys.privacy.UserGroupedBatches` and train
+    `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
+
     Args:
         user_features: dict. Feature name -> spec of the user tower (see
             `keras_recsys.layers.EmbeddingTower`), e.g. `{"user_id": {"type":
