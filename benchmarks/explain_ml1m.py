@@ -16,13 +16,17 @@ user x item matrix).
 The test, for a random sample of users: take the user's top-1
 recommendation (training items excluded), explain it with each method of
 `keras_recsys.explain.explain_history`, remove the m = 1, 3, 5 history
-items with the largest attribution, re-score and re-rank (full catalog, the
+items with the largest attribution (for `"greedy_occlusion"`, the first m
+items it removes: iterative deletion, re-scoring after each removal; at
+m = 1 it is occlusion's pick), re-score and re-rank (full catalog, the
 original history excluded). Report the item's mean rank drop (its new rank;
 it was first) and score (logit) drop, against removing m random items and
 the m most recent items. A method "clearly beats" a baseline on a measure
 when its mean paired difference over the users is above 2 standard errors;
 the table says, per method, whether it does so at every m against both
-baselines, for the score drop and for the rank drop. Explanations per second are the wall time of
+baselines, for the score drop and for the rank drop. At m = 1 the
+benchmark also tries every single removal, to report the largest rank drop
+any one-item explanation could reach. Explanations per second are the wall time of
 the `explain_history` calls, one user at a time, on this machine.
 
     KERAS_RECSYS_DATA=/work/shared/data PYTHONPATH=. \\
@@ -52,9 +56,11 @@ PLOT = pathlib.Path(__file__).parents[1] / "docs" / "_static" / "explain_deletio
 MAX_LEN = 50
 REMOVALS = (1, 3, 5)
 METHODS = {
-    "sasrec": ("occlusion", "integrated_gradients", "attention"),
-    "mult_vae": ("occlusion", "integrated_gradients"),
+    "sasrec": ("greedy_occlusion", "occlusion", "integrated_gradients", "attention"),
+    "mult_vae": ("greedy_occlusion", "occlusion", "integrated_gradients"),
 }
+# Greedy occlusion lists the items in removal order: its first m are removed.
+ORDERED = ("greedy_occlusion",)
 BASELINES = ("random", "most_recent")
 
 
@@ -194,6 +200,7 @@ def deletion_test(scorer, histories, users, args, rng):
                 top,
                 method=method,
                 steps=args.steps,
+                removals=max(REMOVALS),
             )
             seconds[method] += time.perf_counter() - start
             values = np.asarray(explanation.values)
@@ -201,16 +208,32 @@ def deletion_test(scorer, histories, users, args, rng):
             # or by column (rows): map back to positions in `history`.
             where = {int(i): p for p, i in enumerate(history)}
             positions = np.array([where[int(i)] for i in explanation.ids])
-            orders[method] = positions[np.argsort(-values, kind="stable")]
+            if method in ORDERED:
+                orders[method] = positions
+            else:
+                orders[method] = positions[np.argsort(-values, kind="stable")]
         orders["random"] = rng.permutation(len(history))
         orders["most_recent"] = np.arange(len(history))[::-1]
+        # Diagnostics of m = 1: the largest rank drop any single removal
+        # reaches (a bound for every method, found by trying them all), and
+        # whether occlusion's pick is the most recent item.
+        singles = scorer.scores([np.delete(history, t) for t in range(len(history))])
+        best_single = max(rank_of(row, top, history) for row in singles)
         variants, keys = [], []
         for key, order in orders.items():
             for m in REMOVALS:
                 variants.append(np.delete(history, order[:m]))
                 keys.append((key, m))
         scores = scorer.scores(variants)
-        record = {"user": int(u), "item": top, "history_length": len(history)}
+        record = {
+            "user": int(u),
+            "item": top,
+            "history_length": len(history),
+            "best_single_rank": best_single,
+            "occlusion_picks_most_recent": bool(
+                orders["occlusion"][0] == len(history) - 1
+            ),
+        }
         for (key, m), row in zip(keys, scores):
             record[f"{key}@{m}"] = {
                 "rank": rank_of(row, top, history),
@@ -250,6 +273,14 @@ def summarize(records, methods):
                     se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else 0
                     beats[f"{field}>{baseline}"] = bool(diff.mean() > 2 * se)
             table[f"{key}@{m}"]["clearly_beats"] = beats
+    table["diagnostics@1"] = {
+        "mean_best_single_rank_drop": float(
+            np.mean([r["best_single_rank"] for r in records])
+        ),
+        "occlusion_picks_most_recent": float(
+            np.mean([r["occlusion_picks_most_recent"] for r in records])
+        ),
+    }
     return table
 
 
@@ -278,6 +309,13 @@ def print_table(name, table, methods, speed):
         else:
             extra = f"{'(baseline)':>12s}"
         print(f"{key:22s}{cells}{extra}")
+    diagnostics = table["diagnostics@1"]
+    print(
+        "m=1: the best single removal (tried exhaustively) drops the item "
+        f"{diagnostics['mean_best_single_rank_drop']:.1f} places on average; "
+        "occlusion removes the most recent item for "
+        f"{100 * diagnostics['occlusion_picks_most_recent']:.0f}% of the users"
+    )
 
 
 def plot(results, path):
@@ -376,6 +414,7 @@ def main():
                     example["item"],
                     method=method,
                     steps=args.steps,
+                    removals=max(REMOVALS),
                     item_encoder=encoder,
                     item_titles=titles,
                 )

@@ -9,7 +9,7 @@ from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
 
-METHODS = ("occlusion", "integrated_gradients", "attention")
+METHODS = ("occlusion", "greedy_occlusion", "integrated_gradients", "attention")
 
 
 def _split_inputs(model, inputs, main):
@@ -182,6 +182,29 @@ def _row_occlusion(model, row, history, others, item, batch_size):
     return scores[0], scores[0] - scores[1:]
 
 
+def _greedy_occlusion(occlude, size, removals):
+    """Iterative deletion: remove the item whose removal drops the score
+    most, re-score, repeat.
+
+    `occlude(kept)` scores the input restricted to the items at indices
+    `kept` (in `0..size-1`) and returns `(score, drops)`, `drops[i]` the
+    exact score drop when `kept[i]` is removed too (one batched occlusion).
+    Returns the full input's score, the removed indices in removal order and
+    their marginal drops. Ties go to the earliest index, as in `np.argmax`.
+    """
+    kept = np.arange(size)
+    score, values = occlude(kept)
+    order, drops = [], []
+    for step in range(min(removals, size)):
+        if step:
+            _, values = occlude(kept)
+        best = int(np.argmax(values))
+        order.append(int(kept[best]))
+        drops.append(float(values[best]))
+        kept = np.delete(kept, best)
+    return score, np.array(order, dtype="int64"), np.array(drops, dtype="float64")
+
+
 def _normalizes_rows(model):
     return any(getattr(layer, "l2_normalize", False) for layer in model.layers)
 
@@ -232,13 +255,14 @@ def explain_history(
     item_encoder=None,
     item_titles=None,
     batch_size=256,
+    removals=5,
 ):
     """Attributes one item's score to each item of the user's history.
 
     For the next-item models (`build_sasrec`, `build_gru4rec`,
     `build_caser`; input `item_sequence`) and the autoencoders
     (`build_mult_vae`, `build_mult_dae`, `build_cdae`, `build_autorec`;
-    input `interactions`, the user's row). Three methods:
+    input `interactions`, the user's row). Four methods:
 
     - `"occlusion"` (exact, model-agnostic, one forward pass per history
       item, batched): the score drop when the item is removed, `score(x) -
@@ -247,6 +271,16 @@ def explain_history(
       keep their distance to the end and the sequence is left-padded again
       (the builders' outputs do not depend on the amount of padding); in a
       row the item's entry is set to 0.
+    - `"greedy_occlusion"` (exact, model-agnostic; `removals` rounds of
+      occlusion, each one batched forward pass): iterative deletion. Remove
+      the item whose removal drops the score most, re-score the rest, repeat
+      `removals` times. The result lists only the removed items, **in
+      removal order** (not oldest first), each with its marginal drop, the
+      score drop of removing it after the items before it; the drops sum to
+      `score(x) - score(x without all of them)`. Its first item and value
+      are occlusion's largest. Use it to pick the `m > 1` items whose joint
+      removal matters most: the `m` largest single-item drops ignore how the
+      items interact once some are gone.
     - `"integrated_gradients"` (Sundararajan et al., 2017; `steps` forward
       and backward passes in one batch): the gradient of the score
       integrated along the straight path from a baseline to the input, times
@@ -279,8 +313,9 @@ def explain_history(
             `(num_items,)` (dense, or one row of a scipy sparse matrix). A
             dict holds the model's other inputs too (CDAE's `user_id`).
         item: int. The model id of the recommended item.
-        method: str. `"occlusion"`, `"integrated_gradients"` or
-            `"attention"`. Defaults to `"occlusion"`.
+        method: str. `"occlusion"`, `"greedy_occlusion"`,
+            `"integrated_gradients"` or `"attention"`. Defaults to
+            `"occlusion"`.
         steps: int. Integration steps of integrated gradients. Defaults to
             `50`.
         baseline: optional row `(num_items,)`, the integrated-gradients
@@ -290,10 +325,13 @@ def explain_history(
         item_titles: optional mapping raw id -> title (dict or pandas
             Series). Defaults to `None`.
         batch_size: int. Rows scored per forward pass. Defaults to `256`.
+        removals: int. Items greedy occlusion removes (at most the history's
+            length; other methods ignore it). Defaults to `5`.
 
     Returns:
         A `keras_recsys.explain.Explanation` of kind `"history"`: one value
-        per history item (oldest first), `positions` its index in the
+        per history item (oldest first; for `"greedy_occlusion"` one per
+        removed item, in removal order), `positions` its index in the
         history (sequences) or its column (rows).
 
     Example:
@@ -308,6 +346,10 @@ def explain_history(
     )
     explanation.values  # the score drop when 3, 5, 7 or 9 is removed
     explanation.sentence()
+    greedy = keras_recsys.explain.explain_history(
+        model, np.array([3, 5, 7, 9]), item=11, method="greedy_occlusion", removals=2
+    )
+    greedy.ids  # the two items removed, in removal order
     ```
 
     References:
@@ -321,6 +363,7 @@ def explain_history(
     check_one_of("method", method, METHODS)
     steps = _common.check_steps(steps)
     batch_size = check_positive_int("batch_size", batch_size)
+    removals = check_positive_int("removals", removals)
     names = _common.ItemNames(item_encoder, item_titles)
     kind = _common.model_kind(model)
     num_columns = model.outputs[0].shape[-1]
@@ -334,6 +377,16 @@ def explain_history(
             score, attributions = _sequence_occlusion(
                 model, history, max_len, others, item, batch_size
             )
+        elif method == "greedy_occlusion":
+
+            def occlude(kept):
+                return _sequence_occlusion(
+                    model, history[kept], max_len, others, item, batch_size
+                )
+
+            score, positions, attributions = _greedy_occlusion(
+                occlude, len(history), removals
+            )
         elif method == "integrated_gradients":
             score, attributions, baseline_score = _sequence_integrated_gradients(
                 model, history, max_len, others, item, steps
@@ -342,7 +395,7 @@ def explain_history(
             score, attributions = _sequence_attention(
                 model, history, max_len, others, item
             )
-        ids = history
+        ids = history[positions]
     elif kind == "autoencoder":
         if method == "attention":
             raise ValueError(
@@ -362,6 +415,20 @@ def explain_history(
             score, attributions = _row_occlusion(
                 model, row, ids, others, item, batch_size
             )
+        elif method == "greedy_occlusion":
+            history = ids
+
+            def occlude(kept):
+                current = np.zeros_like(row)
+                current[history[kept]] = row[history[kept]]
+                return _row_occlusion(
+                    model, current, history[kept], others, item, batch_size
+                )
+
+            score, order, attributions = _greedy_occlusion(
+                occlude, len(history), removals
+            )
+            ids = positions = history[order]
         else:
             score, attributions, baseline_score, remainder = _row_integrated_gradients(
                 model, row, ids, others, item, steps, baseline

@@ -32,8 +32,8 @@ class Explanation:
         item_title: str or None. The item's title, when known.
         score: float. The model's score of the item (a logit for the ranking
             models, the output for feature models).
-        method: str. `"occlusion"`, `"integrated_gradients"`, `"attention"`
-            or `"cosine"`.
+        method: str. `"occlusion"`, `"greedy_occlusion"`,
+            `"integrated_gradients"`, `"attention"` or `"cosine"`.
         kind: str. `"history"`, `"features"` or `"neighbours"`.
         ids: list. Raw ids of the history items (or neighbours), or the
             feature names.
@@ -181,6 +181,7 @@ class Explanation:
         ax.axvline(0.0, color="black", linewidth=0.8)
         what = {
             "occlusion": "score drop when removed",
+            "greedy_occlusion": "marginal score drop, in removal order",
             "integrated_gradients": "integrated gradient (score units)",
             "attention": "attention weight (not a faithful measure)",
             "cosine": "cosine similarity",

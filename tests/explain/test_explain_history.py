@@ -62,6 +62,68 @@ def test_sasrec_occlusion_is_rescoring_with_the_item_deleted(sasrec):
     )
 
 
+def greedy_reference(scores, items, removals):
+    """Iterative deletion written as a plain loop; `scores(lists)` scores
+    each list of items (one call per step: the kept items, then each
+    candidate removal)."""
+    kept = list(range(len(items)))
+    order, drops = [], []
+    for _ in range(min(removals, len(items))):
+        candidates = [[items[j] for j in kept if j != i] for i in kept]
+        current, *after = scores([[items[j] for j in kept]] + candidates)
+        best, best_drop = None, -np.inf
+        for i, score in zip(kept, after):
+            if current - score > best_drop:
+                best, best_drop = i, current - score
+        order.append(best)
+        drops.append(best_drop)
+        kept.remove(best)
+    return order, drops
+
+
+def test_sasrec_greedy_occlusion_equals_brute_force_iterative_deletion(sasrec):
+    history = np.array([3, 11, 5, 1, 14, 2])
+
+    def scores(lists):
+        return predict(sasrec, left_pad([np.array(x, int) for x in lists], 6))[:, 9]
+
+    def score(items):
+        return float(scores([items])[0])
+
+    order, drops = greedy_reference(scores, list(history), 4)
+    explanation = explain_history(
+        sasrec, history, 9, method="greedy_occlusion", removals=4
+    )
+    assert explanation.method == "greedy_occlusion"
+    assert explanation.positions == order
+    assert explanation.ids == history[order].tolist()
+    np.testing.assert_allclose(explanation.values, drops, rtol=1e-4, atol=1e-5)
+    assert explanation.score == pytest.approx(score(history), rel=1e-4, abs=1e-5)
+    # The marginal drops add up to the drop of removing all of them at once.
+    rest = [h for t, h in enumerate(history) if t not in order]
+    assert sum(explanation.values) == pytest.approx(
+        score(history) - score(rest), rel=1e-4, abs=1e-5
+    )
+    # Its first removal is occlusion's largest drop.
+    single = explain_history(sasrec, history, 9)
+    assert order[0] == int(np.argmax(single.values))
+    assert explanation.values[0] == pytest.approx(max(single.values), abs=1e-6)
+
+
+def test_sequence_greedy_occlusion_removes_at_most_the_history():
+    model = linear_sequence_model()
+    e = table(model)
+    explanation = explain_history(
+        model, HISTORY, 8, method="greedy_occlusion", removals=10
+    )
+    # Additive scorer: the marginal drop of an item is its own term, so the
+    # greedy order is the terms sorted, largest first.
+    terms = e[HISTORY] @ e[8]
+    order = np.argsort(-terms, kind="stable")
+    assert explanation.positions == order.tolist()
+    np.testing.assert_allclose(explanation.values, terms[order], rtol=1e-4, atol=1e-5)
+
+
 def test_sasrec_structure_ids_and_titles(sasrec):
     encoder = keras_recsys.data.IdEncoder().fit(
         [110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250]
@@ -152,7 +214,7 @@ def test_row_integrated_gradients_equal_analytic_contributions():
     )
 
 
-def test_row_occlusion_equals_numpy_rescoring():
+def test_row_occlusion_and_greedy_occlusion_equal_numpy_rescoring():
     rows = keras.Input(shape=(10,), name="interactions")
     hidden = keras.layers.Dense(6, activation="tanh")(rows)
     model = keras.Model(rows, keras.layers.Dense(10)(hidden))
@@ -160,6 +222,19 @@ def test_row_occlusion_equals_numpy_rescoring():
 
     def score(x, item):
         return float((np.tanh(x @ w1 + b1) @ w2 + b2)[item])
+
+    order, drops = greedy_reference(
+        lambda lists: [
+            score(np.where(np.isin(np.arange(10), cols), ROW, 0), 2) for cols in lists
+        ],
+        list(np.flatnonzero(ROW)),
+        3,
+    )
+    greedy = explain_history(model, ROW, 2, method="greedy_occlusion", removals=3)
+    assert greedy.positions == np.flatnonzero(ROW)[order].tolist()
+    assert greedy.ids == greedy.positions
+    np.testing.assert_allclose(greedy.values, drops, rtol=1e-4, atol=1e-5)
+    assert greedy.score == pytest.approx(score(ROW, 2), rel=1e-4)
 
     explanation = explain_history(model, ROW, 2, method="occlusion")
     expected = []
@@ -197,6 +272,8 @@ def test_mult_vae_structure_and_completeness():
 def test_invalid_arguments(sasrec):
     with pytest.raises(ValueError, match="method"):
         explain_history(sasrec, HISTORY, 3, method="shap")
+    with pytest.raises(ValueError, match="removals"):
+        explain_history(sasrec, HISTORY, 3, method="greedy_occlusion", removals=0)
     with pytest.raises(ValueError, match="item"):
         explain_history(sasrec, HISTORY, 16)
     with pytest.raises(ValueError, match="item"):
