@@ -113,9 +113,9 @@ def beyond_accuracy(
       popularity (RecBole's TailPercentage; with `0.8` the complement of the
       20% "short head").
     - `intra_list_diversity` (only with `item_embeddings`): the mean over
-      lists of `1 - ` the mean cosine similarity of the pairs of items in the
-      list (Ziegler et al. 2005; Microsoft Recommenders' diversity). Lists
-      with fewer than two items are left out.
+      lists of one minus the mean cosine similarity of the pairs of items in
+      the list (Ziegler et al. 2005; Microsoft Recommenders' diversity).
+      Lists with fewer than two items are left out.
 
     Empty slots (`-1`, a user with fewer than k rankable items) are skipped;
     per-list means divide by the list's filled slots, and users with no
