@@ -57,7 +57,7 @@ def test_excluded_items_are_left_out(case):
     pad_pred = np.concatenate([y_pred, np.full((len(y_pred), 3), 9.0, "float32")], 1)
     # Rows with no relevant item contribute 0, even with every item excluded.
     pad_true[1] = -1.0
-    expected = np.asarray(loss(y_true, y_pred))
+    expected = np.array(loss(y_true, y_pred))
     expected[1] = 0.0
     value = np.asarray(loss(pad_true, pad_pred))
     np.testing.assert_allclose(value, expected, rtol=1e-6)
