@@ -1,5 +1,6 @@
 """keras_recsys.evaluation: public evaluation."""
 
+from keras_recsys.evaluation.beyond_accuracy import beyond_accuracy
 from keras_recsys.evaluation.evaluate_topk import evaluate_topk
 from keras_recsys.evaluation.most_popular_scorer import most_popular_scorer
 from keras_recsys.evaluation.pairwise_scorer import pairwise_scorer
@@ -8,4 +9,5 @@ __all__ = [
     "evaluate_topk",
     "most_popular_scorer",
     "pairwise_scorer",
+    "beyond_accuracy",
 ]

@@ -9,6 +9,7 @@ from keras_recsys.layers.embedding_tower import EmbeddingTower
 from keras_recsys.layers.factorization_machine import FactorizationMachine
 from keras_recsys.layers.id_embedding import IdEmbedding
 from keras_recsys.layers.in_batch_similarity import InBatchSimilarity
+from keras_recsys.layers.item_item_linear import ItemItemLinear
 from keras_recsys.layers.last_real_position import LastRealPosition
 from keras_recsys.layers.reparameterization import Reparameterization
 from keras_recsys.layers.rnn_sequence_encoder import RNNSequenceEncoder
@@ -34,4 +35,5 @@ __all__ = [
     "RNNSequenceEncoder",
     "TiedItemEmbedding",
     "TransformerSequenceEncoder",
+    "ItemItemLinear",
 ]

@@ -1,7 +1,10 @@
 """keras_recsys.losses: public losses."""
 
+from keras_recsys.losses.approx_ndcg_loss import ApproxNDCGLoss
 from keras_recsys.losses.bpr_loss import BPRLoss
 from keras_recsys.losses.in_batch_softmax_loss import InBatchSoftmaxLoss
+from keras_recsys.losses.lambda_loss import LambdaLoss
+from keras_recsys.losses.listwise_softmax_loss import ListwiseSoftmaxLoss
 from keras_recsys.losses.masked_mean_squared_error import MaskedMeanSquaredError
 from keras_recsys.losses.multinomial_log_likelihood import MultinomialLogLikelihood
 from keras_recsys.losses.pairwise_hinge_loss import PairwiseHingeLoss
@@ -12,4 +15,7 @@ __all__ = [
     "MaskedMeanSquaredError",
     "MultinomialLogLikelihood",
     "PairwiseHingeLoss",
+    "ListwiseSoftmaxLoss",
+    "ApproxNDCGLoss",
+    "LambdaLoss",
 ]

@@ -5,6 +5,7 @@ from keras_recsys.models.build_autorec import build_autorec
 from keras_recsys.models.build_caser import build_caser
 from keras_recsys.models.build_cdae import build_cdae
 from keras_recsys.models.build_deepfm import build_deepfm
+from keras_recsys.models.build_ease import build_ease
 from keras_recsys.models.build_gru4rec import build_gru4rec
 from keras_recsys.models.build_mult_dae import build_mult_dae
 from keras_recsys.models.build_mult_vae import build_mult_vae
@@ -28,4 +29,5 @@ __all__ = [
     "build_caser",
     "build_gru4rec",
     "build_sasrec",
+    "build_ease",
 ]

@@ -1,0 +1,73 @@
+"""The figure of docs/frontier.md, drawn from the recorded benchmark results.
+
+Reads benchmarks/results/listwise_ml100k*.json and autoencoders_ml1m.json
+(nothing is trained) and writes docs/_static/frontier.png:
+
+    .venv/bin/python benchmarks/frontier_plots.py
+"""
+
+import json
+import pathlib
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+OUT = ROOT / "docs" / "_static" / "frontier.png"
+
+
+def listwise_panel(ax):
+    files = [
+        ("rated + 32 unrated", "listwise_ml100k.json"),
+        ("rated only", "listwise_ml100k_rated_only.json"),
+    ]
+    width = 0.38
+    for offset, (label, name) in enumerate(files):
+        rows = json.loads((RESULTS / name).read_text())["summary"]
+        x = [i + (offset - 0.5) * width for i in range(len(rows))]
+        ax.bar(
+            x,
+            [r["ndcg@10"] for r in rows],
+            width,
+            yerr=[r["ndcg@10_std"] for r in rows],
+            label=label,
+        )
+        ax.set_xticks(range(len(rows)), [r["loss"] for r in rows], rotation=20)
+    ax.set_ylim(0.6, 0.78)
+    ax.set_ylabel("test NDCG@10 (3 seeds)")
+    ax.set_title("ML-100K reranking: same model, same tuning")
+    ax.legend(fontsize=8)
+
+
+def autoencoder_panel(ax):
+    data = json.loads((RESULTS / "autoencoders_ml1m.json").read_text())
+    rows = data["summary"]
+    names = [r["model"] for r in rows]
+    values = [r["ndcg@100"] for r in rows]
+    colors = ["tab:green" if n == "ease" else "tab:blue" for n in names]
+    ax.bar(names, values, color=colors)
+    if "ease" in names:
+        target = 0.95 * values[names.index("ease")]
+        ax.axhline(target, color="tab:red", linestyle="--", label="0.95 x EASE")
+        ax.legend(fontsize=8)
+    ax.set_ylim(0.15, max(values) + 0.03)
+    ax.set_ylabel("test NDCG@100")
+    ax.set_title("ML-1M strong generalization")
+    ax.tick_params(axis="x", rotation=20)
+
+
+def main():
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    listwise_panel(axes[0])
+    autoencoder_panel(axes[1])
+    fig.tight_layout()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(OUT, dpi=110)
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

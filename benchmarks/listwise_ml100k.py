@@ -1,0 +1,350 @@
+"""Listwise against pointwise losses on a MovieLens-100K reranking task.
+
+Task: for each user, rerank a candidate list of movies; the relevance of a
+rated movie is its rating minus 2, floored at 0 (ratings 1-2 are
+non-relevant, 3/4/5 have graded gains 1/2/3), and each list also holds
+`--negatives` movies the user never rated (relevance 0), as a candidate
+generator would return them. Split: ML-100K u1.base / u1.test (GroupLens's
+80/20 split of the ratings). Training lists: each epoch, every user's
+u1.base ratings are shuffled and cut into lists of `--list-size` items (the
+last one padded with excluded items, label -1), each with `--negatives`
+fresh unrated movies. Test lists: each user's u1.test ratings plus
+`--negatives` unrated movies (fixed), padded with -1; the figure is the mean
+NDCG@10 (exponential gain, `keras_recsys.metrics.NDCGAtK`) over the test
+users with a relevant item. `--negatives 0` is the pure reranking of rated
+movies.
+
+Model, identical for every loss: score(u, i) = <p_u, q_i> + b_i, embedding
+dimension `--dim`, L2 on the embeddings; Adam, the same learning rate,
+batch size and number of epochs. Losses:
+
+- pointwise `bce`: sigmoid cross-entropy with target relevance / 3;
+- pointwise `mse`: squared error to the relevance;
+- `softmax`: `keras_recsys.losses.ListwiseSoftmaxLoss`;
+- `approx_ndcg`: `keras_recsys.losses.ApproxNDCGLoss`;
+- `lambda_loss`: `keras_recsys.losses.LambdaLoss` (NDCG-Loss2++).
+
+Every loss gets the same search: learning rate x L2 (`--lrs`, `--l2s`; and
+the temperature for ApproxNDCG), chosen by the NDCG@10 of validation lists
+(a random `--val-share` of each user's u1.base ratings, held out of
+training), with the epoch chosen the same way. The chosen configuration is
+trained with `--seeds` seeds; the table gives the mean and the standard
+deviation over seeds of the test NDCG@10.
+
+    KERAS_RECSYS_DATA=/work/shared/data flock /tmp/keras_recsys_bench.lock \\
+        .venv/bin/python benchmarks/listwise_ml100k.py
+
+`--quick` runs one seed for two epochs (writes to the temp folder).
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from keras import ops  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import _movielens100k as ml  # noqa: E402
+
+import keras_recsys  # noqa: E402
+
+RESULTS = pathlib.Path(__file__).parent / "results" / "listwise_ml100k.json"
+LOSSES = ("bce", "mse", "softmax", "approx_ndcg", "lambda_loss")
+
+
+def relevance(ratings):
+    return np.maximum(ratings - 2, 0).astype("float32")
+
+
+def padded_lists(frame, list_size=None, rng=None, negatives=0, unrated=None):
+    """Per-user lists `(user_id, item_id[L], label[L])`, padded with label -1.
+
+    With `list_size`, each user's items are shuffled and cut into chunks of
+    that size; otherwise each user is one list as long as the longest. With
+    `negatives`, each list also holds that many items drawn from
+    `unrated[user]` (movies the user never rated), with label 0.
+    """
+    rng = rng if rng is not None else np.random.default_rng(0)
+    users, items, labels = [], [], []
+    for user, group in frame.groupby("user_id"):
+        item = group["item_id"].to_numpy()
+        label = relevance(group["rating"].to_numpy())
+        if list_size:
+            order = rng.permutation(len(item))
+            item, label = item[order], label[order]
+        size = list_size or len(item)
+        for start in range(0, len(item), size):
+            chunk = item[start : start + size]
+            chunk_labels = label[start : start + size]
+            if negatives:
+                extra = rng.choice(unrated[user], size=negatives, replace=False)
+                chunk = np.concatenate([chunk, extra])
+                chunk_labels = np.concatenate([chunk_labels, np.zeros(negatives)])
+            users.append(user)
+            items.append(chunk)
+            labels.append(chunk_labels)
+    width = max(len(i) for i in items)
+    item_ids = np.zeros((len(items), width), "int32")
+    y = -np.ones((len(items), width), "float32")
+    for row, (i, label) in enumerate(zip(items, labels)):
+        item_ids[row, : len(i)] = i
+        y[row, : len(i)] = label
+    return np.asarray(users, "int32"), item_ids, y
+
+
+class Scorer(keras.Model):
+    """score(u, i) = <p_u, q_i> + b_i over a list of items."""
+
+    def __init__(self, num_users, num_items, dim, l2, seed):
+        super().__init__()
+        reg = keras.regularizers.L2(l2)
+        init = keras.initializers.RandomNormal(stddev=0.1, seed=seed)
+        self.users = keras.layers.Embedding(
+            num_users, dim, embeddings_initializer=init, embeddings_regularizer=reg
+        )
+        self.items = keras.layers.Embedding(
+            num_items, dim, embeddings_initializer=init, embeddings_regularizer=reg
+        )
+        self.bias = keras.layers.Embedding(num_items, 1, embeddings_initializer="zeros")
+
+    def call(self, inputs):
+        p = self.users(inputs["user_id"])
+        q = self.items(inputs["item_id"])
+        return ops.einsum("bd,bld->bl", p, q) + ops.squeeze(
+            self.bias(inputs["item_id"]), -1
+        )
+
+
+def _masked_mean(values, y_true):
+    valid = ops.cast(ops.greater_equal(y_true, 0.0), "float32")
+    return ops.divide_no_nan(ops.sum(values * valid, axis=1), ops.sum(valid, axis=1))
+
+
+def pointwise_bce(y_true, y_pred):
+    target = ops.maximum(y_true, 0.0) / 3.0
+    values = ops.softplus(y_pred) - target * y_pred  # sigmoid cross-entropy
+    return _masked_mean(values, y_true)
+
+
+def pointwise_mse(y_true, y_pred):
+    return _masked_mean(ops.square(y_pred - ops.maximum(y_true, 0.0)), y_true)
+
+
+def make_loss(name, temperature):
+    losses = keras_recsys.losses
+    return {
+        "bce": lambda: pointwise_bce,
+        "mse": lambda: pointwise_mse,
+        "softmax": lambda: losses.ListwiseSoftmaxLoss(gain="exponential"),
+        "approx_ndcg": lambda: losses.ApproxNDCGLoss(temperature=temperature),
+        "lambda_loss": lambda: losses.LambdaLoss(weighting="ndcg_loss2pp"),
+    }[name]()
+
+
+def mean_ndcg(model, lists):
+    users, items, y = lists
+    scores = model.predict(
+        {"user_id": users, "item_id": items}, batch_size=512, verbose=0
+    )
+    metric = keras_recsys.metrics.NDCGAtK(k=10)
+    metric.update_state(y, scores)
+    return float(metric.result())
+
+
+def train(name, seed, data, sizes, args, lr, l2, temperature):
+    """Trains one configuration; keeps the epoch with the best validation
+    NDCG@10 and returns its validation and test figures."""
+    keras.utils.set_random_seed(seed)
+    model = Scorer(*sizes, dim=args.dim, l2=l2, seed=seed)
+    loss = make_loss(name, temperature)
+    model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss)
+    rng = np.random.default_rng(seed)
+    best, best_weights, best_epoch, curve = -1.0, None, 0, []
+    start = time.time()
+    for epoch in range(args.epochs):
+        users, items, y = padded_lists(
+            data["train"], args.list_size, rng, args.negatives, data["unrated"]
+        )
+        model.fit(
+            {"user_id": users, "item_id": items},
+            y,
+            batch_size=args.batch_size,
+            epochs=1,
+            shuffle=True,
+            verbose=0,
+        )
+        val = mean_ndcg(model, data["val"])
+        curve.append(round(val, 4))
+        if val > best:
+            best, best_epoch, best_weights = val, epoch + 1, model.get_weights()
+    seconds = time.time() - start
+    model.set_weights(best_weights)
+    return {
+        "val_ndcg@10": best,
+        "best_epoch": best_epoch,
+        "test_ndcg@10": mean_ndcg(model, data["test"]),
+        "val_curve": curve,
+        "seconds": seconds,
+    }
+
+
+def grid(name, args):
+    """The configurations tried for a loss: learning rate x L2 (x the
+    temperature for ApproxNDCG)."""
+    temperatures = args.temperatures if name == "approx_ndcg" else [None]
+    return [
+        {"lr": lr, "l2": l2, "temperature": t}
+        for lr in args.lrs
+        for l2 in args.l2s
+        for t in temperatures
+    ]
+
+
+def split_validation(frame, share, seed):
+    """A random `share` of each user's ratings as validation, the rest train."""
+    rng = np.random.default_rng(seed)
+    is_val = np.zeros(len(frame), bool)
+    for rows in frame.groupby("user_id").indices.values():
+        is_val[rng.choice(rows, size=int(round(share * len(rows))), replace=False)] = 1
+    return frame[~is_val], frame[is_val]
+
+
+def summarize(runs):
+    values = [r["test_ndcg@10"] for r in runs]
+    return {
+        "ndcg@10": round(float(np.mean(values)), 4),
+        "ndcg@10_std": round(float(np.std(values)), 4),
+        "seeds": len(values),
+        "best_epochs": [r["best_epoch"] for r in runs],
+        "train_seconds_per_run": round(float(np.mean([r["seconds"] for r in runs])), 1),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--dim", type=int, default=32)
+    parser.add_argument("--lrs", type=float, nargs="+", default=[3e-3, 1e-2])
+    parser.add_argument("--l2s", type=float, nargs="+", default=[1e-5, 1e-4])
+    parser.add_argument("--temperatures", type=float, nargs="+", default=[0.1, 1.0])
+    parser.add_argument("--list-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--val-share", type=float, default=0.1)
+    parser.add_argument("--negatives", type=int, default=32)
+    parser.add_argument("--losses", default=",".join(LOSSES))
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--output", default=None)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.epochs, args.seeds = 2, 1
+        args.lrs, args.l2s, args.temperatures = args.lrs[:1], args.l2s[:1], [0.1]
+    folder = ml.ml100k_dir()
+    base = ml.read_ratings(folder / "u1.base")
+    test_frame = ml.read_ratings(folder / "u1.test")
+    train_frame, val_frame = split_validation(base, args.val_share, seed=0)
+    sizes = (
+        int(max(base["user_id"].max(), test_frame["user_id"].max())) + 1,
+        int(max(base["item_id"].max(), test_frame["item_id"].max())) + 1,
+    )
+    rated = base.groupby("user_id")["item_id"].apply(set).to_dict()
+    for user, group in test_frame.groupby("user_id"):
+        rated.setdefault(user, set()).update(group["item_id"])
+    all_items = np.arange(1, sizes[1])
+    unrated = {u: np.setdiff1d(all_items, sorted(r)) for u, r in rated.items()}
+    rng = np.random.default_rng(1)
+    data = {
+        "train": train_frame,
+        "val": padded_lists(val_frame, None, rng, args.negatives, unrated),
+        "test": padded_lists(test_frame, None, rng, args.negatives, unrated),
+        "unrated": unrated,
+    }
+    num_test = int((data["test"][2] > 0).any(axis=1).sum())
+    print(
+        f"ML-100K u1: {len(train_frame)} train / {len(val_frame)} validation "
+        f"ratings, {num_test} test users with a relevant item, test lists up to "
+        f"{data['test'][1].shape[1]} items; backend {keras.backend.backend()}",
+        flush=True,
+    )
+
+    chosen, searches, runs = {}, {}, {}
+    for name in args.losses.split(","):
+        searches[name] = []
+        for config in grid(name, args):
+            r = train(name, 0, data, sizes, args, **config)
+            searches[name].append({**config, "val_ndcg@10": round(r["val_ndcg@10"], 4)})
+        chosen[name] = max(searches[name], key=lambda c: c["val_ndcg@10"])
+        config = {k: chosen[name][k] for k in ("lr", "l2", "temperature")}
+        runs[name] = [
+            train(name, seed, data, sizes, args, **config) for seed in range(args.seeds)
+        ]
+        row = summarize(runs[name])
+        print(
+            f"{name:<12} chosen {config} -> test NDCG@10 {row['ndcg@10']:.4f} "
+            f"+- {row['ndcg@10_std']:.4f} ({row['train_seconds_per_run']:.0f} s "
+            "per run)",
+            flush=True,
+        )
+
+    summary = [
+        {"loss": name, **summarize(rs), **chosen[name]} for name, rs in runs.items()
+    ]
+    by_loss = {row["loss"]: row["ndcg@10"] for row in summary}
+    print(f"\n{'loss':<12}{'NDCG@10':>9}{'std':>8}")
+    for row in summary:
+        print(f"{row['loss']:<12}{row['ndcg@10']:>9.4f}{row['ndcg@10_std']:>8.4f}")
+    out = {
+        "benchmark": "listwise_ml100k",
+        "task": (
+            "rerank each user's candidate lists (rated movies plus `negatives` "
+            "unrated movies, relevance 0); relevance = max(rating - 2, 0); "
+            "ML-100K u1.base (minus a random val_share of each user's ratings, "
+            "the validation lists) cut into lists of list_size for training; "
+            "each user's u1.test ratings as one test list; NDCG@10 "
+            "(exponential gain) over test users with a relevant item"
+        ),
+        "model": "score = <p_u, q_i> + b_i (same for every loss)",
+        "selection": (
+            "per loss, the grid lr x l2 (x temperature for approx_ndcg) is "
+            "searched with seed 0 by validation NDCG@10; the chosen "
+            "configuration is trained with each seed, keeping the epoch with "
+            "the best validation NDCG@10, and evaluated once on the test lists"
+        ),
+        "backend": keras.backend.backend(),
+        "quick": args.quick,
+        "config": {k: v for k, v in vars(args).items() if k not in ("output",)},
+        "num_test_users": num_test,
+        "summary": summary,
+        "listwise_beat_pointwise_bce": {
+            name: bool(by_loss[name] > by_loss["bce"])
+            for name in ("approx_ndcg", "lambda_loss", "softmax")
+            if name in by_loss and "bce" in by_loss
+        },
+        "search": searches,
+        "val_curves": {name: [r["val_curve"] for r in rs] for name, rs in runs.items()},
+        "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
+        "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/listwise_ml100k.py "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
+    }
+    if args.output:
+        path = pathlib.Path(args.output)
+    elif args.quick:
+        path = pathlib.Path(tempfile.gettempdir()) / "listwise_ml100k.quick.json"
+    else:
+        path = RESULTS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2) + "\n")
+    print(f"wrote {path}")
+    return out
+
+
+if __name__ == "__main__":
+    main()
