@@ -14,8 +14,8 @@ tens or hundreds), not for a full catalog.
 
 from keras import ops
 
-from keras_recsys.metrics.ranking_utils import check_inputs
-from keras_recsys.metrics.ranking_utils import gain as _gain
+from keras_recsys.ranking.contract import check_inputs
+from keras_recsys.ranking.row_functions import apply_gain
 from keras_recsys.utils.validation import check_one_of
 
 GAINS = ("exponential", "linear")
@@ -35,7 +35,7 @@ def gains(y_true, gain_type):
     """`(batch, n)` gains: `gain(label)` for relevant items, 0 otherwise."""
     relevant = ops.greater(y_true, 0.0)
     safe = ops.where(relevant, y_true, ops.zeros_like(y_true))
-    return ops.where(relevant, _gain(safe, gain_type), ops.zeros_like(y_true))
+    return ops.where(relevant, apply_gain(safe, gain_type), ops.zeros_like(y_true))
 
 
 def discount(ranks):

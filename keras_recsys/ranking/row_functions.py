@@ -79,7 +79,7 @@ def f1(topk, k, y_true):
     return ops.divide_no_nan(2.0 * p * r, p + r)
 
 
-def _gain(labels, gain):
+def apply_gain(labels, gain):
     if gain == "exponential":
         return ops.power(2.0, labels) - 1.0
     return labels
@@ -93,14 +93,14 @@ def _discount(ranks):
 @register("ndcg", options=("gain",))
 def ndcg(topk, k, y_true, gain="exponential"):
     relevant = ops.cast(topk.relevant, "float32")
-    dcg = ops.sum(relevant * _gain(topk.labels, gain) * _discount(topk.ranks), 1)
+    dcg = ops.sum(relevant * apply_gain(topk.labels, gain) * _discount(topk.ranks), 1)
     positions = ops.arange(k, dtype="float32")
 
     def graded_ideal():
         positive = ops.where(ops.greater(y_true, 0.0), y_true, ops.zeros_like(y_true))
         ideal_labels, _ = ops.top_k(positive, k, sorted=True)
         discounts = ops.expand_dims(_discount(positions), 0)
-        return ops.sum(_gain(ideal_labels, gain) * discounts, axis=1)
+        return ops.sum(apply_gain(ideal_labels, gain) * discounts, axis=1)
 
     def binary_ideal():
         # All relevant labels are 1: the ideal DCG only depends on how many.
