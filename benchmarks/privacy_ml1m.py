@@ -24,6 +24,12 @@ in one run.
 Options: `--quick` (a few hundred users, 1 epoch, for CI), `--epsilons`,
 `--epochs`, `--batch-size`, `--l2-norm-clip`, `--learning-rate`,
 `--latent-dim`, `--microbatch-size`, `--plot` (writes docs/_static/privacy_ml1m.png).
+
+Defaults: Mult-DAE with no hidden layer, a 64-wide code, dropout 0.5, Adam
+3e-2, C = 1, 20 epochs of expected batch 2,400 (q = 0.50, 2 steps per epoch,
+40 steps). Large Poisson batches cut the noise on the averaged gradient
+(sigma * C / B = 0.0008 at epsilon = 8, against 0.0011 for 10 epochs of
+1,000), which helps the private model more than the extra epochs cost.
 """
 
 import argparse
@@ -159,8 +165,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default=os.environ.get("KERAS_RECSYS_DATA"))
     parser.add_argument("--epsilons", default="1,3,8")
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=2400)
     parser.add_argument("--l2-norm-clip", type=float, default=1.0)
     parser.add_argument("--learning-rate", type=float, default=3e-2)
     parser.add_argument("--latent-dim", type=int, default=64)
