@@ -76,7 +76,12 @@ def recommender(num_users, num_items, max_k, seed=0):
     table = keras.layers.Embedding(num_users + 1, DIM, embeddings_initializer="zeros")
     user_model = keras.Model(user_id, table(user_id))
     rec = keras_recsys.serving.Recommender.from_two_tower(
-        user_model, item_embeddings(num_items), users, items, events, max_k=max_k
+        user_model,
+        item_embeddings(num_items),
+        users,
+        items,
+        events,
+        max_k=max_k,
     )
     del events
     gc.collect()
@@ -275,7 +280,9 @@ def batch_part(num_users, num_items, shard_users, max_users):
                 "rows": rows,
                 "seconds": round(seconds, 1),
                 "users_per_s": round(written / seconds, 1),
-                "full_run_minutes": round(rec.num_users / (written / seconds) / 60, 1),
+                "extrapolated_full_run_minutes": round(
+                    rec.num_users / (written / seconds) / 60, 1
+                ),
                 "parquet_mb": round(size_mb, 1),
                 "build_s": round(build_s, 1),
                 "rss_after_imports_mb": round(baseline_mb, 1),
