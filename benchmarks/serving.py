@@ -13,18 +13,22 @@ user embeddings; 5 seen items per user):
    returned ids and the speed-up in queries per second, per `nprobe`.
    hnswlib and usearch are measured at 100,000 items (building their graphs
    over 1,000,000 items takes too long on the shared 2-core machine).
-3. `batch`: `Recommender.write_recommendations` (top-100, 100,000 items) on
-   a slice of the 1,000,000 users, run in a subprocess so that its peak
-   memory (VmHWM) is its own; the full run's time is extrapolated.
+3. `batch`: a `Recommender` of 1,000,000 users and 100,000 items is built
+   in a subprocess (so that its peak memory, VmHWM, is its own) and
+   `Recommender.write_recommendations` writes the top-100 of every user to
+   Parquet, one file per shard of 50,000 users; a JSON line of progress
+   (users, rows, seconds, peak memory) is printed after each shard to
+   `--log`. `--max-users` stops after that many users (a slice).
 
 Run (hold the team's benchmark lock; TensorFlow backend, 2 cores):
 
     flock /tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/serving.py
 
-`--quick` uses 20,000 items and small slices.
+`--quick` uses 20,000 items and 20,000 users.
 """
 
 import argparse
+import gc
 import json
 import os
 import pathlib
@@ -66,11 +70,27 @@ def recommender(num_users, num_items, max_k, seed=0):
         }
     )
     user_id = keras.Input(shape=(), dtype="int32", name="user_id")
-    table = keras.layers.Embedding(num_users + 1, DIM)
+    # Zeros first, then random rows filled in slices once the events are
+    # freed: Keras's random initializer on TensorFlow keeps ~3 copies of a
+    # 256 MB table resident, which a batch job need not pay.
+    table = keras.layers.Embedding(num_users + 1, DIM, embeddings_initializer="zeros")
     user_model = keras.Model(user_id, table(user_id))
-    return keras_recsys.serving.Recommender.from_two_tower(
-        user_model, item_embeddings(num_items), users, items, events, max_k=max_k
+    rec = keras_recsys.serving.Recommender.from_two_tower(
+        user_model,
+        item_embeddings(num_items),
+        users,
+        items,
+        events,
+        max_k=max_k,
     )
+    del events
+    gc.collect()
+    step = 65536
+    for start in range(0, num_users + 1, step):
+        rows = min(step, num_users + 1 - start)
+        block = rng.uniform(-0.05, 0.05, (rows, DIM)).astype("float32")
+        table.embeddings.value[start : start + rows].assign(block)
+    return rec
 
 
 def percentiles(times):
@@ -215,57 +235,74 @@ def graph_part(num_items, num_queries):
     return out
 
 
-def peak_rss_mb():
-    """This process's peak resident memory (VmHWM; unlike ru_maxrss it is not
-    inherited from the parent across fork and exec)."""
+def rss_mb(field="VmHWM"):
+    """This process's resident memory from /proc: `VmHWM` the peak (unlike
+    ru_maxrss it is not inherited from the parent across fork and exec),
+    `VmRSS` the current."""
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def batch_part(model_path, slice_users):
-    """Runs in a subprocess (`--part batch`): loads the saved recommender, as a
-    batch job would, writes the top-100 of `slice_users` users to Parquet and
-    prints one JSON line with its peak memory."""
-    baseline_mb = peak_rss_mb()
-    rec = keras.saving.load_model(model_path)
-    loaded_mb = peak_rss_mb()
-    users = np.arange(slice_users)
+def batch_part(num_users, num_items, shard_users, max_users):
+    """Runs in a subprocess (`--part batch`): builds the recommender in this
+    process (no `.keras` load: a job that trains or assembles its model
+    serves it directly), then writes the top-100 of the users, shard by
+    shard, with `write_recommendations` (one Parquet file per shard of
+    `shard_users` users), printing one JSON line of progress after each."""
+    baseline_mb = rss_mb()
+    start = time.perf_counter()
+    rec = recommender(num_users=num_users, num_items=num_items, max_k=100)
+    gc.collect()
+    build_s = time.perf_counter() - start
+    built_mb, built_now_mb = rss_mb(), rss_mb("VmRSS")
+    users = np.asarray(rec.user_lookup.vocabulary)[:max_users]
+    rows = written = 0
+    size_mb = seconds = 0.0
     with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "top100.parquet")
-        start = time.perf_counter()
-        rows = rec.write_recommendations(path, user_ids=users, k=100, batch_size=512)
-        seconds = time.perf_counter() - start
-        size_mb = os.path.getsize(path) / 2**20
-    peak_mb = peak_rss_mb()
-    return {
-        "num_users": rec.num_users,
-        "num_items": rec.num_items,
-        "users_written": slice_users,
-        "rows": rows,
-        "seconds": round(seconds, 1),
-        "users_per_s": round(slice_users / seconds, 1),
-        "extrapolated_full_run_minutes": round(
-            rec.num_users / (slice_users / seconds) / 60, 1
-        ),
-        "parquet_mb": round(size_mb, 1),
-        "rss_after_imports_mb": round(baseline_mb, 1),
-        "rss_after_load_mb": round(loaded_mb, 1),
-        "peak_rss_mb": round(peak_mb, 1),
-    }
+        for i, first in enumerate(range(0, len(users), shard_users)):
+            shard = users[first : first + shard_users]
+            path = os.path.join(d, f"part-{i:04d}.parquet")
+            tick = time.perf_counter()
+            rows += rec.write_recommendations(
+                path, user_ids=shard, k=100, batch_size=256
+            )
+            seconds += time.perf_counter() - tick
+            written += len(shard)
+            size_mb += os.path.getsize(path) / 2**20
+            os.remove(path)
+            out = {
+                "num_users": rec.num_users,
+                "num_items": rec.num_items,
+                "users_written": written,
+                "rows": rows,
+                "seconds": round(seconds, 1),
+                "users_per_s": round(written / seconds, 1),
+                "extrapolated_full_run_minutes": round(
+                    rec.num_users / (written / seconds) / 60, 1
+                ),
+                "parquet_mb": round(size_mb, 1),
+                "build_s": round(build_s, 1),
+                "rss_after_imports_mb": round(baseline_mb, 1),
+                "peak_rss_after_build_mb": round(built_mb, 1),
+                "rss_after_build_mb": round(built_now_mb, 1),
+                "rss_now_mb": round(rss_mb("VmRSS"), 1),
+                "peak_rss_mb": round(rss_mb(), 1),
+            }
+            print(json.dumps(out), flush=True)
+    return out
 
 
-def run_batch_job(num_items, slice_users):
-    """Builds and saves a 1,000,000-user recommender, then runs the job."""
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "rec.keras")
-        recommender(num_users=1_000_000, num_items=num_items, max_k=100).save(path)
-        cmd = [sys.executable, __file__, "--part", "batch", "--model", path]
-        cmd += ["--slice-users", str(slice_users)]
-        line = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    return json.loads(line.strip().splitlines()[-1])
+def run_batch_job(num_users, num_items, shard_users, max_users, log):
+    """Runs `batch_part` in a subprocess, its progress lines teed to `log`."""
+    cmd = [sys.executable, __file__, "--part", "batch", "--in-process"]
+    cmd += ["--num-users", str(num_users), "--num-items", str(num_items)]
+    cmd += ["--shard-users", str(shard_users), "--max-users", str(max_users)]
+    with open(log, "w") as f:
+        subprocess.run(cmd, stdout=f, check=True)
+    return json.loads(pathlib.Path(log).read_text().strip().splitlines()[-1])
 
 
 def main():
@@ -274,16 +311,30 @@ def main():
     parser.add_argument(
         "--part", default="all", choices=["all", "signature", "ann", "batch"]
     )
-    parser.add_argument("--slice-users", type=int, default=None)
-    parser.add_argument("--model", default=None)
+    parser.add_argument("--num-users", type=int, default=None)
+    parser.add_argument("--num-items", type=int, default=None)
+    parser.add_argument("--shard-users", type=int, default=None)
+    parser.add_argument(
+        "--max-users", type=int, default=None, help="write only this many users"
+    )
+    parser.add_argument("--log", default="/tmp/keras_recsys_serving_batch.jsonl")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     big = 20_000 if args.quick else 1_000_000
     mid = 20_000 if args.quick else 100_000
-    slice_users = args.slice_users or (2_000 if args.quick else 50_000)
-    if args.part == "batch" and args.model:
-        print(json.dumps(batch_part(args.model, slice_users)))
+    num_users = args.num_users or (20_000 if args.quick else 1_000_000)
+    num_items = args.num_items or mid
+    shard_users = args.shard_users or (5_000 if args.quick else 50_000)
+    max_users = args.max_users or num_users
+    if args.in_process:
+        batch_part(num_users, num_items, shard_users, max_users)
         return
+    # A single part updates its section of the stored results.
+    stored = {}
+    if args.part != "all" and not args.quick and RESULTS.exists():
+        stored = json.loads(RESULTS.read_text())
     result = {
+        **stored,
         "benchmark": "serving",
         "backend": keras.backend.backend(),
         "keras_version": keras.__version__,
@@ -296,12 +347,15 @@ def main():
         result["ann"] = ann_part(big, 256 if args.quick else 1000)
         result["ann_graphs"] = graph_part(mid, 256 if args.quick else 1000)
     if args.part in ("all", "batch"):
-        result["batch"] = run_batch_job(mid, slice_users)
+        result["batch"] = run_batch_job(
+            num_users, num_items, shard_users, max_users, args.log
+        )
         print(result["batch"], flush=True)
-    result["command"] = (
-        "flock /tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/serving.py"
-        + (" --quick" if args.quick else "")
-    )
+    command = "flock /tmp/keras_recsys_bench.lock .venv/bin/python"
+    command += " benchmarks/serving.py" + (" --quick" if args.quick else "")
+    result["command"] = command
+    if args.part != "all":
+        result.setdefault("commands", {})[args.part] = command + " --part " + args.part
     if not args.quick:
         RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

@@ -791,7 +791,10 @@ class Recommender(keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        # Deserializing consumes the nested config: work on a copy.
-        config = copy.deepcopy(config)
-        config["scorer"] = keras.saving.deserialize_keras_object(config["scorer"])
+        # Deserializing consumes the nested config: work on a copy of the
+        # scorer's (not of the vocabularies, which may hold millions of ids).
+        config = dict(config)
+        config["scorer"] = keras.saving.deserialize_keras_object(
+            copy.deepcopy(config["scorer"])
+        )
         return cls(**config)
