@@ -125,31 +125,14 @@ def codes_of(values):
     return codes.astype("int64", copy=False), uniques
 
 
-def time_key(df, time_col):
-    """Float64 times where a missing time is -inf (older than every event)."""
-    if time_col is None:
-        return np.zeros(len(df))
-    col = df[time_col]
-    if pd.api.types.is_datetime64_any_dtype(col):
-        t = np.where(col.isna(), np.nan, col.to_numpy("datetime64[ns]").astype("int64"))
-    elif pd.api.types.is_numeric_dtype(col) or col.isna().all():
-        t = col.to_numpy(dtype="float64", na_value=np.nan)
-    else:
-        raise ValueError(
-            f"Column {time_col!r} must hold numbers (e.g. Unix seconds) or "
-            f"datetimes. Received dtype {col.dtype}."
-        )
-    t = np.asarray(t, dtype="float64")
-    return np.where(np.isnan(t), -np.inf, t)
-
-
 def unix_seconds(df, time_col):
     """Float64 Unix seconds of `df[time_col]` (NaN where missing).
 
     Numbers are taken as Unix seconds; naive datetimes as UTC; timezone-aware
     datetimes are converted to UTC. So the same instants give the same
-    seconds whichever way they are passed. Strings and other objects are a
-    `TypeError`: parse them first (`pd.to_datetime`).
+    seconds whichever way they are passed (and nanosecond datetimes are not
+    rounded into ties by a float64 of ~1.7e18). Strings and other objects are
+    a `ValueError`: parse them first (`pd.to_datetime`).
     """
     col = df[time_col]
     if isinstance(col.dtype, pd.DatetimeTZDtype):
@@ -160,12 +143,20 @@ def unix_seconds(df, time_col):
     if pd.api.types.is_bool_dtype(col) or not (
         pd.api.types.is_numeric_dtype(col) or col.isna().all()
     ):
-        raise TypeError(
+        raise ValueError(
             f"Column {time_col!r} must hold Unix seconds (numbers) or "
             f"datetimes. Received dtype {col.dtype}; parse strings first with "
             "pd.to_datetime."
         )
     return col.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def time_key(df, time_col):
+    """Float64 Unix seconds where a missing time is -inf (older than all)."""
+    if time_col is None:
+        return np.zeros(len(df))
+    t = unix_seconds(df, time_col)
+    return np.where(np.isnan(t), -np.inf, t)
 
 
 def user_time_order(df, user_col, time_col):

@@ -34,7 +34,7 @@ def interaction_features(
 
     Times may be Unix seconds (numbers), naive datetimes (taken as UTC) or
     timezone-aware datetimes (converted to UTC): the same instants give the
-    same features. Strings are a `TypeError` (parse them with
+    same features. Strings are a `ValueError` (parse them with
     `pd.to_datetime` first).
 
     Args:

@@ -1,5 +1,6 @@
 import os
 import pathlib
+import re
 import warnings
 
 import numpy as np
@@ -114,8 +115,6 @@ def _check_ratings(df, path, folder, variant):
     stated = _STATED_COUNT.get(variant)
     if stated is None or not (folder / stated[0]).is_file():
         return
-    import re
-
     text = (folder / stated[0]).read_text(encoding="latin-1")
     match = re.search(stated[1], text)
     if match and int(match.group(1).replace(",", "")) != len(df):

@@ -61,7 +61,7 @@ def test_interaction_features_same_instants_same_features(kind):
 
 
 def test_interaction_features_string_timestamps_are_rejected():
-    with pytest.raises(TypeError, match="'timestamp'.*to_datetime"):
+    with pytest.raises(ValueError, match="'timestamp'.*to_datetime"):
         _features(["2020-01-01", "2020-01-02", "2020-01-03"])
 
 
