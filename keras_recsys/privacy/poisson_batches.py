@@ -64,6 +64,7 @@ class PoissonBatches(keras.utils.PyDataset):
         seed=0,
         **kwargs,
     ):
+        _sampling.check_single_worker(kwargs, "PoissonBatches")
         super().__init__(**kwargs)
         self.num_examples = _sampling.num_rows(x)
         if y is not None and _sampling.num_rows(y) != self.num_examples:

@@ -78,6 +78,7 @@ class UserGroupedBatches(keras.utils.PyDataset):
         seed=0,
         **kwargs,
     ):
+        _sampling.check_single_worker(kwargs, "UserGroupedBatches")
         super().__init__(**kwargs)
         user_ids = np.asarray(user_ids)
         if user_ids.ndim != 1:

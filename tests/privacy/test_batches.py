@@ -90,3 +90,16 @@ def test_user_grouped_batches_bound_and_group_each_users_rows():
         seen_users = []
     with pytest.raises(ValueError, match="max_rows_per_user"):
         UserGroupedBatches(users, items, labels, 0.5, max_rows_per_user=0)
+
+
+@pytest.mark.parametrize(
+    "settings", [{"workers": 2}, {"workers": 1, "use_multiprocessing": True}]
+)
+def test_batches_refuse_the_prefetching_enqueuer(settings):
+    # Keras's enqueuer would draw steps with another epoch's seed on JAX and
+    # PyTorch, so results would depend on `workers`.
+    x = np.zeros((8, 2), dtype="float32")
+    with pytest.raises(ValueError, match="workers=1 and use_multiprocessing"):
+        PoissonBatches(x, x, sampling_probability=0.5, **settings)
+    with pytest.raises(ValueError, match="workers=1 and use_multiprocessing"):
+        UserGroupedBatches(np.arange(8) % 4, x, x, sampling_probability=0.5, **settings)
