@@ -63,8 +63,8 @@ def _leading_literal(comment):
     if text[:1] in ("[", "("):
         depth = 0
         for i, ch in enumerate(text):
-            depth += ch in "([" and 1 or 0
-            depth -= ch in ")]" and 1 or 0
+            depth += ch in "(["
+            depth -= ch in ")]"
             if depth == 0:
                 text = text[: i + 1]
                 break

@@ -16,7 +16,9 @@ from keras_recsys.utils import testing
 def test_every_public_object_is_registered_and_exported():
     api = inventory.public_api()
     assert "keras_recsys.layers.IdEmbedding" in api
-    problems = [p for p in inventory.inventory_problems(api, set(api.values()))]
+    # Registration and exports only: coverage needs a whole pass, so the
+    # plugin checks it at the end of one (tests/_inventory_plugin.py).
+    problems = inventory.inventory_problems(api, covered=set(api.values()))
     problems += inventory.export_problems(api)
     assert not problems, "\n".join(problems)
 
