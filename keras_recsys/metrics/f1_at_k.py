@@ -1,32 +1,26 @@
 """F1 at k: the `F1AtK` metric and the `f1_at_k` function."""
 
+from keras_recsys.metrics import _docstrings
 from keras_recsys.metrics.ranking_metric import RankingMetric
 from keras_recsys.ranking import row_functions
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 
 
 @keras_recsys_export("keras_recsys.metrics.f1_at_k")
+@format_docstring(**_docstrings.function_paragraphs("F1AtK"))
 def f1_at_k(y_true, y_pred, k):
     """F1 at k: the per-row harmonic mean of precision@k and recall@k.
 
     F1@k is `2 * P * R / (P + R)` of each row's precision@k and (uncapped)
     recall@k, 0 when both are 0; the metric averages it over rows.
 
-    Inputs follow the ranking contract of docs/concepts.md: labels > 0 are
-    relevant (graded), 0 not relevant, < 0 excluded from ranking; among equal
-    scores the lower index ranks first. A row with no relevant item gets 0
-    (the `F1AtK` metric gives it no weight); NaN inputs raise a
-    `ValueError` in eager calls (see docs/concepts.md).
+    {contract}
 
     Args:
-        y_true: tensor. Dense labels `(batch, n)`, or item ids: `(batch,)`
-            or `(batch, m)` padded with -1 (see
-            `keras_recsys.metrics.sparse_targets`).
-        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
-        k: int. The cut-off, `1 <= k <= n`.
+        {inputs}
 
-    Returns:
-        A float32 tensor `(batch,)`: one value per row.
+    {returns}
 
     Example:
 
@@ -43,28 +37,20 @@ def f1_at_k(y_true, y_pred, k):
 
 
 @keras_recsys_export("keras_recsys.metrics.F1AtK")
+@format_docstring(**_docstrings.metric_paragraphs("f1"))
 class F1AtK(RankingMetric):
     """F1 at k: the per-row harmonic mean of precision@k and recall@k.
 
     F1@k is `2 * P * R / (P + R)` of each row's precision@k and (uncapped)
     recall@k, 0 when both are 0; the metric averages it over rows.
 
-    A streaming mean over rows: results over several batches equal the result
-    over all rows at once. Inputs follow the ranking contract of
-    docs/concepts.md: labels > 0 are relevant (graded), 0 not relevant, < 0
-    excluded from ranking; among equal scores the lower index ranks first on
-    every backend; rows with no relevant item carry no weight; `sample_weight`
-    is a scalar or `(batch,)`.
+    {contract}
 
     Args:
-        k: int. The cut-off: only the top `k` ranked items count.
-        name: str. The metric's name. Defaults to `"f1@<k>"`.
-        dtype: the metric's dtype. Defaults to `None` (float32).
+        {k_arg}
+        {name_args}
 
-    Call inputs (`update_state`):
-        y_true: tensor `(batch, n)` labels, or item ids `(batch,)` / `(batch, m)`.
-        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
-        sample_weight: optional scalar or `(batch,)` weights of the rows.
+    {call_inputs}
 
     Example:
 

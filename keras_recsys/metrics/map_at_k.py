@@ -1,32 +1,26 @@
 """Mean average precision at k: `MAPAtK` and `map_at_k`."""
 
+from keras_recsys.metrics import _docstrings
 from keras_recsys.metrics.ranking_metric import RankingMetric
 from keras_recsys.ranking import row_functions
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 
 
 @keras_recsys_export("keras_recsys.metrics.map_at_k")
+@format_docstring(**_docstrings.function_paragraphs("MAPAtK"))
 def map_at_k(y_true, y_pred, k):
     """Mean average precision at k.
 
     AP@k sums precision@i over the ranks i <= k that hold a relevant item and
     divides by `min(k, relevant)`; the metric averages it over rows.
 
-    Inputs follow the ranking contract of docs/concepts.md: labels > 0 are
-    relevant (graded), 0 not relevant, < 0 excluded from ranking; among equal
-    scores the lower index ranks first. A row with no relevant item gets 0
-    (the `MAPAtK` metric gives it no weight); NaN inputs raise a
-    `ValueError` in eager calls (see docs/concepts.md).
+    {contract}
 
     Args:
-        y_true: tensor. Dense labels `(batch, n)`, or item ids: `(batch,)`
-            or `(batch, m)` padded with -1 (see
-            `keras_recsys.metrics.sparse_targets`).
-        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
-        k: int. The cut-off, `1 <= k <= n`.
+        {inputs}
 
-    Returns:
-        A float32 tensor `(batch,)`: one value per row.
+    {returns}
 
     Example:
 
@@ -43,28 +37,20 @@ def map_at_k(y_true, y_pred, k):
 
 
 @keras_recsys_export("keras_recsys.metrics.MAPAtK")
+@format_docstring(**_docstrings.metric_paragraphs("map"))
 class MAPAtK(RankingMetric):
     """Mean average precision at k.
 
     AP@k sums precision@i over the ranks i <= k that hold a relevant item and
     divides by `min(k, relevant)`; the metric averages it over rows.
 
-    A streaming mean over rows: results over several batches equal the result
-    over all rows at once. Inputs follow the ranking contract of
-    docs/concepts.md: labels > 0 are relevant (graded), 0 not relevant, < 0
-    excluded from ranking; among equal scores the lower index ranks first on
-    every backend; rows with no relevant item carry no weight; `sample_weight`
-    is a scalar or `(batch,)`.
+    {contract}
 
     Args:
-        k: int. The cut-off: only the top `k` ranked items count.
-        name: str. The metric's name. Defaults to `"map@<k>"`.
-        dtype: the metric's dtype. Defaults to `None` (float32).
+        {k_arg}
+        {name_args}
 
-    Call inputs (`update_state`):
-        y_true: tensor `(batch, n)` labels, or item ids `(batch,)` / `(batch, m)`.
-        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
-        sample_weight: optional scalar or `(batch,)` weights of the rows.
+    {call_inputs}
 
     Example:
 

@@ -1,12 +1,15 @@
 """NDCG at k: the `NDCGAtK` metric and the `ndcg_at_k` function."""
 
+from keras_recsys.metrics import _docstrings
 from keras_recsys.metrics.ranking_metric import RankingMetric
 from keras_recsys.ranking import row_functions
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_one_of
 
 
 @keras_recsys_export("keras_recsys.metrics.ndcg_at_k")
+@format_docstring(**_docstrings.function_paragraphs("NDCGAtK"))
 def ndcg_at_k(y_true, y_pred, k, gain="exponential"):
     """Normalized discounted cumulative gain at k.
 
@@ -15,23 +18,14 @@ def ndcg_at_k(y_true, y_pred, k, gain="exponential"):
     `gain(rel) = 2**rel - 1` (`"exponential"`) or `rel` (`"linear"`); the ideal
     DCG is the DCG of the best ordering of the row's labels, cut at k.
 
-    Inputs follow the ranking contract of docs/concepts.md: labels > 0 are
-    relevant (graded), 0 not relevant, < 0 excluded from ranking; among equal
-    scores the lower index ranks first. A row with no relevant item gets 0
-    (the `NDCGAtK` metric gives it no weight); NaN inputs raise a
-    `ValueError` in eager calls (see docs/concepts.md).
+    {contract}
 
     Args:
-        y_true: tensor. Dense labels `(batch, n)`, or item ids: `(batch,)`
-            or `(batch, m)` padded with -1 (see
-            `keras_recsys.metrics.sparse_targets`).
-        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
-        k: int. The cut-off, `1 <= k <= n`.
+        {inputs}
         gain: str. `"exponential"` (`2**rel - 1`) or `"linear"` (`rel`).
             Defaults to `"exponential"`.
 
-    Returns:
-        A float32 tensor `(batch,)`: one value per row.
+    {returns}
 
     Example:
 
@@ -52,6 +46,7 @@ def ndcg_at_k(y_true, y_pred, k, gain="exponential"):
 
 
 @keras_recsys_export("keras_recsys.metrics.NDCGAtK")
+@format_docstring(**_docstrings.metric_paragraphs("ndcg"))
 class NDCGAtK(RankingMetric):
     """Normalized discounted cumulative gain at k.
 
@@ -60,24 +55,15 @@ class NDCGAtK(RankingMetric):
     `gain(rel) = 2**rel - 1` (`"exponential"`) or `rel` (`"linear"`); the ideal
     DCG is the DCG of the best ordering of the row's labels, cut at k.
 
-    A streaming mean over rows: results over several batches equal the result
-    over all rows at once. Inputs follow the ranking contract of
-    docs/concepts.md: labels > 0 are relevant (graded), 0 not relevant, < 0
-    excluded from ranking; among equal scores the lower index ranks first on
-    every backend; rows with no relevant item carry no weight; `sample_weight`
-    is a scalar or `(batch,)`.
+    {contract}
 
     Args:
-        k: int. The cut-off: only the top `k` ranked items count.
+        {k_arg}
         gain: str. `"exponential"` (`2**rel - 1`) or `"linear"` (`rel`).
             Defaults to `"exponential"`.
-        name: str. The metric's name. Defaults to `"ndcg@<k>"`.
-        dtype: the metric's dtype. Defaults to `None` (float32).
+        {name_args}
 
-    Call inputs (`update_state`):
-        y_true: tensor `(batch, n)` labels, or item ids `(batch,)` / `(batch, m)`.
-        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
-        sample_weight: optional scalar or `(batch,)` weights of the rows.
+    {call_inputs}
 
     Example:
 

@@ -1,11 +1,14 @@
 """Recall at k: the `RecallAtK` metric and the `recall_at_k` function."""
 
+from keras_recsys.metrics import _docstrings
 from keras_recsys.metrics.ranking_metric import RankingMetric
 from keras_recsys.ranking import row_functions
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 
 
 @keras_recsys_export("keras_recsys.metrics.recall_at_k")
+@format_docstring(**_docstrings.function_paragraphs("RecallAtK"))
 def recall_at_k(y_true, y_pred, k, cap_at_k=False):
     """Recall at k: the share of a row's relevant items found in its top k.
 
@@ -13,23 +16,14 @@ def recall_at_k(y_true, y_pred, k, cap_at_k=False):
     relevant items of the row, or by `min(k, relevant)` when `cap_at_k=True` (the
     convention of Liang et al. 2018, which makes a perfect ranking score 1).
 
-    Inputs follow the ranking contract of docs/concepts.md: labels > 0 are
-    relevant (graded), 0 not relevant, < 0 excluded from ranking; among equal
-    scores the lower index ranks first. A row with no relevant item gets 0
-    (the `RecallAtK` metric gives it no weight); NaN inputs raise a
-    `ValueError` in eager calls (see docs/concepts.md).
+    {contract}
 
     Args:
-        y_true: tensor. Dense labels `(batch, n)`, or item ids: `(batch,)`
-            or `(batch, m)` padded with -1 (see
-            `keras_recsys.metrics.sparse_targets`).
-        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
-        k: int. The cut-off, `1 <= k <= n`.
+        {inputs}
         cap_at_k: bool. Whether to divide by `min(k, relevant)` instead of
             the number of relevant items. Defaults to `False`.
 
-    Returns:
-        A float32 tensor `(batch,)`: one value per row.
+    {returns}
 
     Example:
 
@@ -49,6 +43,7 @@ def recall_at_k(y_true, y_pred, k, cap_at_k=False):
 
 
 @keras_recsys_export("keras_recsys.metrics.RecallAtK")
+@format_docstring(**_docstrings.metric_paragraphs("recall"))
 class RecallAtK(RankingMetric):
     """Recall at k: the share of a row's relevant items found in its top k.
 
@@ -56,24 +51,15 @@ class RecallAtK(RankingMetric):
     relevant items of the row, or by `min(k, relevant)` when `cap_at_k=True` (the
     convention of Liang et al. 2018, which makes a perfect ranking score 1).
 
-    A streaming mean over rows: results over several batches equal the result
-    over all rows at once. Inputs follow the ranking contract of
-    docs/concepts.md: labels > 0 are relevant (graded), 0 not relevant, < 0
-    excluded from ranking; among equal scores the lower index ranks first on
-    every backend; rows with no relevant item carry no weight; `sample_weight`
-    is a scalar or `(batch,)`.
+    {contract}
 
     Args:
-        k: int. The cut-off: only the top `k` ranked items count.
+        {k_arg}
         cap_at_k: bool. Whether to divide by `min(k, relevant)` instead of
             the number of relevant items. Defaults to `False`.
-        name: str. The metric's name. Defaults to `"recall@<k>"`.
-        dtype: the metric's dtype. Defaults to `None` (float32).
+        {name_args}
 
-    Call inputs (`update_state`):
-        y_true: tensor `(batch, n)` labels, or item ids `(batch,)` / `(batch, m)`.
-        y_pred: tensor `(batch, n)`. Scores, higher ranks first.
-        sample_weight: optional scalar or `(batch,)` weights of the rows.
+    {call_inputs}
 
     Example:
 
