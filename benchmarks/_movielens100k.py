@@ -1,22 +1,18 @@
 """ML-100K side tables as model features (shared by the rating and two-tower
 benchmarks). Reads the GroupLens files as distributed; nothing is copied."""
 
-import os
 import pathlib
 import sys
 
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
+
 
 def ml100k_dir():
-    root = os.environ.get("KERAS_RECSYS_DATA")
-    if not root:
-        root = str(pathlib.Path(__file__).resolve().parents[2] / "shared" / "data")
-    path = pathlib.Path(root) / "ml-100k"
-    if not (path / "u.data").exists():
-        sys.exit(f"ML-100K not found under {path} (set KERAS_RECSYS_DATA)")
-    return path
+    return _common.data_path("ml-100k", "u.data").parent
 
 
 def read_ratings(path):

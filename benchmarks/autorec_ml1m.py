@@ -33,6 +33,9 @@ import scipy.sparse as sp
 
 import keras_recsys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
+
 RESULTS = pathlib.Path(__file__).parent / "results"
 PAPER_RMSE = 0.831
 TARGET_RMSE = 0.845
@@ -238,7 +241,7 @@ def main(argv=None):
             "training"
         ),
         "quick": args.quick,
-        "backend": keras.backend.backend(),
+        **_common.environment(),
         "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
         "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/autorec_ml1m.py "
         + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -272,7 +275,7 @@ def main(argv=None):
     else:
         path = RESULTS / "autorec_ml1m.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=2) + "\n")
+    _common.write_results(path, out)
     curves_path = path.parent / "curves" / (path.stem + ".curves.json")
     curves_path.parent.mkdir(parents=True, exist_ok=True)
     curves_path.write_text(json.dumps(curve) + "\n")

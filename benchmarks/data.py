@@ -21,10 +21,7 @@ Smoke run on the first 50,000 rows:
 """
 
 import argparse
-import json
-import os
 import pathlib
-import platform
 import statistics
 import sys
 import time
@@ -33,6 +30,9 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import _common  # noqa: E402
 
 import keras_recsys.data as krd  # noqa: E402
 
@@ -41,18 +41,7 @@ SAMPLING_TARGET_S = 2.0
 
 
 def find_ratings():
-    candidates = []
-    if os.environ.get("KERAS_RECSYS_DATA"):
-        candidates.append(pathlib.Path(os.environ["KERAS_RECSYS_DATA"]) / "ml-1m")
-    candidates.append(ROOT.parent / "shared" / "data" / "ml-1m")
-    for folder in candidates:
-        path = folder / "ratings.reconstructed.uirt.tsv.gz"
-        if path.is_file():
-            return path
-    raise SystemExit(
-        "ML-1M ratings not found; set KERAS_RECSYS_DATA to the folder holding "
-        f"ml-1m/ (looked in {[str(c) for c in candidates]})."
-    )
+    return _common.data_path("ml-1m", "ratings.reconstructed.uirt.tsv.gz")
 
 
 def pipeline(path, nrows=None):
@@ -126,7 +115,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="first 50,000 rows")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--out", default=str(ROOT / "benchmarks/results/data.json"))
+    parser.add_argument("--out", default=str(_common.results_path(__file__)))
     args = parser.parse_args()
     path = find_ratings()
     nrows = 50_000 if args.quick else None
@@ -148,8 +137,7 @@ def main():
         "dataset": str(path.name),
         "quick": args.quick,
         "repeats": repeats,
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
+        **_common.environment(),
         "rows_read": len(raw),
         "rows_after_cleaning": info["rows"],
         "users": info["users"],
@@ -188,8 +176,7 @@ def main():
         f"train/val/test {result['train_val_test']}"
     )
     if not args.quick:
-        pathlib.Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
-        print(f"wrote {args.out}")
+        _common.write_results(args.out, result)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import pathlib
+import sys
 import threading
 import time
 import tracemalloc
@@ -34,6 +35,9 @@ import numpy as np
 import scipy.sparse as sp
 
 import keras_recsys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "evaluate_topk.json"
 METRICS = ("precision", "recall", "ndcg", "map", "mrr")
@@ -181,11 +185,11 @@ def main():
         "rss_growth_bytes": int(rss_growth),
         "tracemalloc_peak_bytes": int(traced_peak),
         "users_x_items_float32_bytes": int(matrix_bytes),
-        "cpu_count": os.cpu_count(),
+        **_common.environment(),
         "load_average_at_end": os.getloadavg(),
         "metrics": results,
     }
-    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
+    _common.write_results(RESULTS, out)
 
 
 if __name__ == "__main__":

@@ -24,12 +24,16 @@ import json
 import os
 import pathlib
 import platform
+import sys
 import time
 
 import keras
 import numpy as np
 
 import keras_recsys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "metrics.json"
 OURS = {
@@ -220,7 +224,7 @@ def main():
         "load_average_at_end": os.getloadavg(),
         "rows": rows,
     }
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    _common.write_results(RESULTS, results)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import pathlib
-import resource
 import socket
 import subprocess
 import sys
@@ -41,6 +40,9 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import keras_recsys  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 
 BATCH = 1024
 SEED = 0
@@ -135,9 +137,7 @@ def run(role, epochs):
             "workers": workers,
             "epoch_losses": [round(v, 4) for v in history["loss"]],
             "train_seconds": round(train_seconds, 1),
-            "peak_rss_mib": round(
-                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            ),
+            "peak_rss_mib": round(_common.peak_rss_mib()),
         }
     )
     return result
@@ -215,8 +215,7 @@ def main():
         "cross-replica in-batch softmax (temperature 0.1), Adam(3e-3), "
         f"global batch {BATCH}, {epochs} epochs, fixed data order",
         "backend": "tensorflow",
-        "keras_version": keras.__version__,
-        "cpu_cores": os.cpu_count(),
+        **_common.environment(),
         "one_process": dict(single, wall_seconds=round(single_wall, 1)),
         "two_workers": {"workers": workers, "wall_seconds": round(workers_wall, 1)},
         "max_metric_abs_diff": round(diff, 4),

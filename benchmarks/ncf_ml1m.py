@@ -51,6 +51,9 @@ import pandas as pd  # noqa: E402
 
 import keras_recsys  # noqa: E402
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
+
 RESULTS = pathlib.Path(__file__).parent / "results" / "ncf_ml1m.json"
 PAPER = {
     "neumf_no_pretraining": {"hr@10": 0.705, "ndcg@10": 0.426},
@@ -393,9 +396,7 @@ def main():
         "metrics": "keras_recsys.evaluation.evaluate_topk (sampled protocol); "
         "numpy_check_* recomputes the test figures with a plain numpy count",
         "sizes": {k: list(v) if isinstance(v, tuple) else v for k, v in sizes.items()},
-        "backend": keras.backend.backend(),
-        "keras_version": keras.__version__,
-        "cpu_cores": os.cpu_count(),
+        **_common.environment(),
         "negatives_per_positive": args.negatives,
         "embeddings_initializer": "normal(0, 0.01)",
         "seed": args.seed,

@@ -33,7 +33,6 @@ Defaults: Mult-DAE with no hidden layer, a 64-wide code, dropout 0.5, Adam
 """
 
 import argparse
-import json
 import math
 import os
 import pathlib
@@ -49,6 +48,9 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent.parent))
 import autoencoders_ml1m as ae  # noqa: E402
 
 import keras_recsys  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results"
 PLOT = pathlib.Path(__file__).parent.parent / "docs" / "_static" / "privacy_ml1m.png"
@@ -254,7 +256,7 @@ def main(argv=None):
             "users; RDP accounting (dp-accounting); model after the last epoch"
         ),
         "quick": args.quick,
-        "backend": keras.backend.backend(),
+        **_common.environment(),
         "command": "KERAS_BACKEND=jax KERAS_RECSYS_DATA=/work/shared/data flock "
         "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/privacy_ml1m.py "
         + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -282,7 +284,7 @@ def main(argv=None):
     else:
         path = RESULTS / "privacy_ml1m.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=2) + "\n")
+    _common.write_results(path, out)
     print(f"wrote {path}")
     return out
 

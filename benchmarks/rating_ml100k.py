@@ -21,7 +21,6 @@ Run (hold the team's benchmark lock):
 """
 
 import argparse
-import json
 import os
 import pathlib
 import sys
@@ -36,6 +35,9 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import _movielens100k as ml  # noqa: E402
 
 import keras_recsys  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "rating_ml100k.json"
 
@@ -160,9 +162,7 @@ def main():
     result = {
         "benchmark": "rating_ml100k",
         "split": "ml-100k u1.base / u1.test (5% of u1.base held out for early stopping)",
-        "backend": keras.backend.backend(),
-        "keras_version": keras.__version__,
-        "cpu_cores": os.cpu_count(),
+        **_common.environment(),
         "results": {
             "global_mean": {"rmse": round(global_rmse, 4)},
             "user_item_biases": {"rmse": round(bias_rmse, 4)},
@@ -177,8 +177,7 @@ def main():
         "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/rating_ml100k.py "
         + " ".join(sys.argv[1:]),
     }
-    pathlib.Path(args.output).write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {args.output}")
+    _common.write_results(args.output, result)
 
 
 if __name__ == "__main__":

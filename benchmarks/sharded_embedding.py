@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import pathlib
-import resource
 import sys
 import time
 
@@ -39,15 +38,14 @@ import numpy as np  # noqa: E402
 
 import keras_recsys  # noqa: E402
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
+
 MAX_LEN = 8
 NUM_CANDIDATES = 16
 BATCH = 64
 STEPS = 5
 QUERIES = 8
-
-
-def peak_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def build(num_items):
@@ -128,7 +126,7 @@ def run(num_items, distribution):
             "build_seconds": round(build_seconds, 1),
             "train_seconds": round(train_seconds, 1),
             "rank_seconds": round(rank_seconds, 1),
-            "peak_rss_mib_so_far": round(peak_mib()),
+            "peak_rss_mib_so_far": round(_common.peak_rss_mib()),
         }
     del model, scorer, logits, table, items
     return result
@@ -158,7 +156,7 @@ def main():
         lambda: build(num_items), mesh
     )
     layout_seconds = time.perf_counter() - start
-    layout_peak = round(peak_mib())
+    layout_peak = round(_common.peak_rss_mib())
     sharded = run(
         num_items,
         keras.distribution.ModelParallel(layout_map=layout_map, batch_dim_name="data"),
@@ -173,8 +171,8 @@ def main():
     loss_diff = float(np.abs(np.array(sharded["losses"]) - single["losses"]).max())
     result = {
         "benchmark": "sharded_embedding",
-        "backend": "jax (4 virtual CPU devices)",
-        "keras_version": keras.__version__,
+        "devices": "4 virtual CPU devices (XLA host platform)",
+        **_common.environment(),
         "mesh": {"shape": [1, 4], "axis_names": ["data", "model"]},
         "layout_map": {k: list(layout_map[k].axes) for k in layout_map.keys()},
         "layout_from_build_without_values_seconds": round(layout_seconds, 2),

@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import pathlib
-import resource
 import subprocess
 import sys
 import tempfile
@@ -32,15 +31,14 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 NUM_USERS = 500_000
 NUM_ITEMS = 100_000
 BATCH = 4096
-
-
-def peak_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def write(folder, rows, shards):
@@ -96,7 +94,7 @@ def phase_stream(paths, num_workers=1, worker_index=0):
         "user_id_sum": checksum,
         "seconds": round(seconds, 1),
         "rows_per_second": int(rows / seconds),
-        "peak_rss_mib": round(peak_mib()),
+        "peak_rss_mib": round(_common.peak_rss_mib()),
     }
 
 
@@ -122,13 +120,13 @@ def phase_train(paths, steps):
     history = retrieval.fit(stream, steps_per_epoch=steps, epochs=1, verbose=0)
     seconds = time.perf_counter() - start
     return {
-        "backend": keras.backend.backend(),
+        **_common.environment(),
         "steps": steps,
         "batch_size": BATCH,
         "rows_trained": steps * BATCH,
         "loss": round(float(history.history["loss"][-1]), 4),
         "seconds": round(seconds, 1),
-        "peak_rss_mib": round(peak_mib()),
+        "peak_rss_mib": round(_common.peak_rss_mib()),
     }
 
 
@@ -170,7 +168,7 @@ def main():
                 "shards": len(paths),
                 "bytes_on_disk": size,
                 "seconds": round(time.perf_counter() - start, 1),
-                "peak_rss_mib": round(peak_mib()),
+                "peak_rss_mib": round(_common.peak_rss_mib()),
             }
         elif name == "stream":
             result = phase_stream(paths, int(rest[0]), int(rest[1]))
@@ -239,7 +237,7 @@ def main():
         f"{NUM_ITEMS:,} items) in 8 Parquet shards, row groups of 262,144",
         "pipeline": "ParquetInteractionDataset: batch 4096, shuffle buffer "
         "1,048,576 rows, 4 uniform negatives per row",
-        "cpu_cores": os.cpu_count(),
+        **_common.environment(),
         "write": written,
         "stream_one_process": stream,
         "stream_two_workers": {

@@ -24,10 +24,7 @@ Usage:
 """
 
 import argparse
-import json
-import os
 import pathlib
-import platform
 import sys
 import time
 
@@ -36,7 +33,10 @@ import numpy as np
 
 import keras_recsys
 
-RESULTS = pathlib.Path(__file__).parent / "results" / "top_k_evaluation.json"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
+
+RESULTS = _common.results_path(__file__)
 
 
 def load(quick):
@@ -141,11 +141,7 @@ def main(argv=None):
         "num_items": int(num_items),
         "model": "Mult-DAE 600-200-600, batch 500",
         "metrics": "ndcg@10, recall@10 (full catalog, training items excluded)",
-        "backend": keras.backend.backend(),
-        "keras_version": keras.__version__,
-        "python": sys.version.split()[0],
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
+        **_common.environment(),
         "epochs": args.epochs,
         "first_epoch": {
             "train_s": float(train_s[0]),
@@ -179,7 +175,7 @@ def main(argv=None):
         f"predict {predict_s:.3f} s, rank and metrics {ranking_s:.3f} s"
     )
     if not args.quick:
-        RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+        _common.write_results(RESULTS, result)
     return result
 
 

@@ -16,7 +16,6 @@ Run (hold the team's benchmark lock):
 """
 
 import argparse
-import json
 import os
 import pathlib
 import sys
@@ -29,6 +28,9 @@ import numpy as np  # noqa: E402
 from keras import ops  # noqa: E402
 
 import keras_recsys  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "topk_retrieval.json"
 
@@ -88,9 +90,7 @@ def main():
     chunk = min(args.chunk_size, args.num_candidates)
     result = {
         "benchmark": "topk_retrieval",
-        "backend": keras.backend.backend(),
-        "keras_version": keras.__version__,
-        "cpu_cores": os.cpu_count(),
+        **_common.environment(),
         "num_candidates": args.num_candidates,
         "dim": args.dim,
         "queries": args.queries,
@@ -124,8 +124,7 @@ def main():
     )
     print(f"same ids: {same_ids}; max |score difference|: {max_score_diff:.2e}")
     if not args.quick:
-        pathlib.Path(args.output).write_text(json.dumps(result, indent=2) + "\n")
-        print(f"wrote {args.output}")
+        _common.write_results(args.output, result)
     if not same_ids:
         sys.exit("the chunked and full top-k ids differ")
 

@@ -24,7 +24,6 @@ Run (hold the team's benchmark lock):
 """
 
 import argparse
-import json
 import os
 import pathlib
 import sys
@@ -42,6 +41,9 @@ import keras_recsys  # noqa: E402
 from keras_recsys.data import per_user_temporal_split  # noqa: E402
 from keras_recsys.evaluation import evaluate_topk  # noqa: E402
 from keras_recsys.evaluation import most_popular_scorer  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "two_tower.json"
 USER_KEYS = ("user_id", "age", "gender", "occupation")
@@ -219,9 +221,7 @@ def main():
         "data": "ml-100k u.data, every rating an interaction; per-user temporal "
         "split 80/20 (validation: latest 1/8 of each user's training ratings)",
         "protocol": "full catalog, training items excluded, evaluate_topk",
-        "backend": keras.backend.backend(),
-        "keras_version": keras.__version__,
-        "cpu_cores": os.cpu_count(),
+        **_common.environment(),
         "two_tower": {
             k: round(v, 4) for k, v in model_metrics.items() if k != "num_users"
         },
@@ -238,8 +238,7 @@ def main():
         "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/two_tower.py "
         + " ".join(sys.argv[1:]),
     }
-    pathlib.Path(args.output).write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {args.output}")
+    _common.write_results(args.output, result)
 
 
 if __name__ == "__main__":
