@@ -121,7 +121,11 @@ def pointwise(builder):
 def ncf(variant):
     return pointwise(
         lambda num_users, num_items: keras_recsys.models.build_ncf(
-            num_users, num_items, variant=variant, embedding_dim=32, mlp_units=(64, 32)
+            num_users,
+            num_items,
+            variant=variant,
+            embedding_dim=32,
+            hidden_units=(64, 32),
         )
     )
 
@@ -134,10 +138,14 @@ def deepfm(num_users, num_items):
 
 def two_tower(data, epochs):
     num_users, num_items = data["num_users"], data["num_items"]
-    retrieval, user_model, item_model = keras_recsys.models.build_two_tower(
+    retrieval = keras_recsys.models.build_two_tower(
         {"user_id": {"type": "id", "vocabulary_size": num_users, "embedding_dim": 32}},
         {"item_id": {"type": "id", "vocabulary_size": num_items, "embedding_dim": 32}},
-        units=(64, 32),
+        hidden_units=(64, 32),
+    )
+    user_model, item_model = (
+        retrieval.get_layer("user_tower"),
+        retrieval.get_layer("item_tower"),
     )
     retrieval.compile(
         optimizer=keras.optimizers.Adam(3e-3),
@@ -228,12 +236,12 @@ def autoencoder(name):
         callbacks = []
         if name == "mult_vae":
             model = keras_recsys.models.build_mult_vae(
-                num_items, hidden_dims=(200,), latent_dim=64, seed=0
+                num_items, hidden_units=(200,), latent_dim=64, seed=0
             )
             loss = keras_recsys.losses.MultinomialLogLikelihood()
         elif name == "mult_dae":
             model = keras_recsys.models.build_mult_dae(
-                num_items, hidden_dims=(200,), latent_dim=64, seed=0
+                num_items, hidden_units=(200,), latent_dim=64, seed=0
             )
             loss = keras_recsys.losses.MultinomialLogLikelihood()
         else:

@@ -129,8 +129,12 @@ def main(argv=None):
     )
 
     # 1. Two towers trained with in-batch negatives.
-    trainer, user_model, item_model = keras_recsys.models.build_two_tower(
-        specs["user"], specs["item"], units=(64, 32), l2_normalize=True
+    trainer = keras_recsys.models.build_two_tower(
+        specs["user"], specs["item"], hidden_units=(64, 32), l2_normalize=True
+    )
+    user_model, item_model = (
+        trainer.get_layer("user_tower"),
+        trainer.get_layer("item_tower"),
     )
     counts = np.bincount(train["item_id"], minlength=num_items)
     trainer.compile(
