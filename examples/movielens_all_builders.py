@@ -102,7 +102,6 @@ def pointwise(builder):
                 data["train_rows"],
                 num_items=data["num_items"],
                 num_negatives=4,
-                first_item=1,
                 distinct=False,
                 seed=epoch,
             )

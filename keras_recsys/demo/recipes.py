@@ -128,7 +128,6 @@ def _train_ncf(variant, data, epochs, run):
         positives=data.train_matrix,
         layout="pointwise",
         seed=run.seed,
-        first_item=1,
     )
     history = model.fit(
         dataset, epochs=epochs, verbose=0, callbacks=run.callbacks(epochs)
