@@ -98,24 +98,24 @@ def build_deepfm(
             f"name -> vocabulary size. Received: {field_vocabulary_sizes!r}"
         )
     sizes = {
-        name: check_positive_int(f"field_vocabulary_sizes[{name!r}]", size)
-        for name, size in sorted(field_vocabulary_sizes.items())
+        field: check_positive_int(f"field_vocabulary_sizes[{field!r}]", size)
+        for field, size in sorted(field_vocabulary_sizes.items())
     }
     embedding_dim = check_positive_int("embedding_dim", embedding_dim)
     hidden_units = check_units("hidden_units", hidden_units)
     dropout = check_rate("dropout", dropout)
 
-    inputs = {name: keras.Input(shape=(), dtype="int32", name=name) for name in sizes}
+    inputs = {f: keras.Input(shape=(), dtype="int32", name=f) for f in sizes}
     fields = []
     first_order = []
-    for name, size in sizes.items():
+    for field, size in sizes.items():
         vector = IdEmbedding(
             size,
             embedding_dim,
             embeddings_initializer=embeddings_initializer,
             embeddings_regularizer=embeddings_regularizer,
-            name=f"{name}_embedding",
-        )(inputs[name])
+            name=f"{field}_embedding",
+        )(inputs[field])
         fields.append(keras.layers.Reshape((1, embedding_dim))(vector))
         first_order.append(
             IdEmbedding(
@@ -123,8 +123,8 @@ def build_deepfm(
                 1,
                 embeddings_initializer="zeros",
                 embeddings_regularizer=embeddings_regularizer,
-                name=f"{name}_weight",
-            )(inputs[name])
+                name=f"{field}_weight",
+            )(inputs[field])
         )
     stacked = keras.layers.Concatenate(axis=1, name="fields")(fields)
     linear = keras.layers.Add(name="first_order")(first_order)

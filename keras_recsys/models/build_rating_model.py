@@ -156,7 +156,7 @@ def build_rating_model(
         terms = [rating]
         specs = {**user_tower.feature_specs, **item_tower.feature_specs}
         inputs = {**user_inputs, **item_inputs}
-        for name, spec in specs.items():
+        for feature, spec in specs.items():
             if spec["type"] != "id":
                 continue
             terms.append(
@@ -165,8 +165,8 @@ def build_rating_model(
                     1,
                     embeddings_initializer="zeros",
                     embeddings_regularizer=embeddings_regularizer,
-                    name=f"{name}_bias",
-                )(inputs[name])
+                    name=f"{feature}_bias",
+                )(inputs[feature])
             )
         if len(terms) > 1:
             rating = keras.layers.Add(name="rating_with_biases")(terms)
