@@ -307,7 +307,7 @@ def run_model(name, data, args):
     callbacks = []
     if name == "mult_vae":
         model = keras_recsys.models.build_mult_vae(
-            num_items, hidden_dims=(600,), latent_dim=200, dropout=0.5, seed=args.seed
+            num_items, hidden_units=(600,), latent_dim=200, dropout=0.5, seed=args.seed
         )
         # Liang et al. anneal to 0.2 over 200,000 updates; here there are only
         # ~10 updates per epoch, so anneal over the whole run instead.
@@ -319,7 +319,7 @@ def run_model(name, data, args):
         # Liang et al.'s code: lam = 0.01 on sum(w^2) / 2 ... per batch of 500.
         model = keras_recsys.models.build_mult_dae(
             num_items,
-            hidden_dims=(600,),
+            hidden_units=(600,),
             latent_dim=200,
             dropout=0.5,
             kernel_regularizer=keras.regularizers.L2(0.01 / batch_size),
@@ -334,7 +334,7 @@ def run_model(name, data, args):
         # averaged over the batch, 500 times the decay of `mult_dae` above.
         model = keras_recsys.models.build_mult_dae(
             num_items,
-            hidden_dims=(600,),
+            hidden_units=(600,),
             latent_dim=200,
             dropout=args.dae_dropout,
             kernel_regularizer=keras.regularizers.L2(args.dae_l2),

@@ -93,7 +93,7 @@ def sampling(raw, seed):
     users = df["user_id"].to_numpy()
     t0 = time.perf_counter()
     negatives = krd.sample_negatives(
-        users, df, num_items=num_items, num_negatives=4, seed=seed, first_item=1
+        users, df, num_items=num_items, num_negatives=4, seed=seed
     )
     seconds = time.perf_counter() - t0
     # Check outside the timing: no negative is a positive of its user.
@@ -103,7 +103,7 @@ def sampling(raw, seed):
     # Informative (no target): one epoch of TripletDataset batches.
     t0 = time.perf_counter()
     feed = krd.TripletDataset(
-        users, df["item_id"].to_numpy(), num_items, 4, batch_size=1024, first_item=1
+        users, df["item_id"].to_numpy(), num_items, 4, batch_size=1024
     )
     for b in range(len(feed)):
         feed[b]

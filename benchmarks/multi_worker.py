@@ -61,15 +61,16 @@ def prepare():
 
 
 def build(num_users, num_items):
-    retrieval, user_model, item_model = keras_recsys.models.build_two_tower(
+    retrieval = keras_recsys.models.build_two_tower(
         {"user_id": {"type": "id", "vocabulary_size": num_users, "embedding_dim": 32}},
         {"item_id": {"type": "id", "vocabulary_size": num_items, "embedding_dim": 32}},
-        units=(64, 32),
+        hidden_units=(64, 32),
+        cross_replica=True,
     )
-    scores = keras_recsys.layers.InBatchSimilarity(cross_replica=True)(
-        [user_model.output, item_model.output]
+    user_model, item_model = (
+        retrieval.get_layer("user_tower"),
+        retrieval.get_layer("item_tower"),
     )
-    retrieval = keras.Model(retrieval.inputs, scores)
     retrieval.compile(
         optimizer=keras.optimizers.Adam(3e-3),
         loss=keras_recsys.losses.InBatchSoftmaxLoss(

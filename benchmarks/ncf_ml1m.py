@@ -178,8 +178,8 @@ CONFIGS = {
         variant="neumf", batch=512, optimizer="sgd", lr=2e-3, max_epochs=6
     ),
 }
-SIZES = dict(embedding_dim=64, mlp_embedding_dim=128, mlp_units=(128, 64))
-QUICK_SIZES = dict(embedding_dim=8, mlp_embedding_dim=8, mlp_units=(8, 4))
+SIZES = dict(embedding_dim=64, mlp_embedding_dim=128, hidden_units=(128, 64))
+QUICK_SIZES = dict(embedding_dim=8, mlp_embedding_dim=8, hidden_units=(8, 4))
 
 
 def build(variant, sizes, num_users, num_items):

@@ -59,7 +59,7 @@ PLOT = pathlib.Path(__file__).parent.parent / "docs" / "_static" / "privacy_ml1m
 def build(num_items, args):
     return keras_recsys.models.build_mult_dae(
         num_items,
-        hidden_dims=(),
+        hidden_units=(),
         latent_dim=args.latent_dim,
         dropout=args.dropout,
         seed=args.seed,
@@ -261,7 +261,7 @@ def main(argv=None):
         "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/privacy_ml1m.py "
         + " ".join(argv if argv is not None else sys.argv[1:]),
         "config": {
-            "model": f"Mult-DAE, hidden_dims=(), latent_dim={args.latent_dim}, "
+            "model": f"Mult-DAE, hidden_units=(), latent_dim={args.latent_dim}, "
             f"dropout={args.dropout}",
             "optimizer": f"Adam({args.learning_rate})",
             "epochs": args.epochs,

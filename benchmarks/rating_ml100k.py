@@ -114,7 +114,7 @@ def main():
     model = keras_recsys.models.build_rating_model(
         user_features=user_features,
         item_features=item_features,
-        units=args.units,
+        hidden_units=args.units,
         dropout=args.dropout,
         global_mean=float(fit_df["rating"].mean()),
         embeddings_regularizer=reg,

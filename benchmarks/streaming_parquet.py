@@ -104,10 +104,10 @@ def phase_train(paths, steps):
     import keras_recsys
 
     keras.utils.set_random_seed(0)
-    retrieval, _, _ = keras_recsys.models.build_two_tower(
+    retrieval = keras_recsys.models.build_two_tower(
         {"user_id": {"type": "id", "vocabulary_size": NUM_USERS, "embedding_dim": 32}},
         {"item_id": {"type": "id", "vocabulary_size": NUM_ITEMS, "embedding_dim": 32}},
-        units=(32,),
+        hidden_units=(32,),
     )
     retrieval.compile(
         optimizer=keras.optimizers.Adam(1e-3),

@@ -65,7 +65,7 @@ def build(args, users, items, num_users, num_items):
     return keras_recsys.models.build_two_tower(
         user_features=user_features,
         item_features=item_features,
-        units=args.units,
+        hidden_units=args.units,
         l2_normalize=True,
     )
 
@@ -130,8 +130,10 @@ def train(args, data, train_df, epochs, seed, val=None):
     keras.utils.set_random_seed(seed)
     counts = np.bincount(train_df["item_id"], minlength=data.num_items)
     probs = (counts / counts.sum()).astype("float32")
-    retrieval, user_model, item_model = build(
-        args, data.users, data.items, data.num_users, data.num_items
+    retrieval = build(args, data.users, data.items, data.num_users, data.num_items)
+    user_model, item_model = (
+        retrieval.get_layer("user_tower"),
+        retrieval.get_layer("item_tower"),
     )
     retrieval.compile(
         optimizer=keras.optimizers.Adam(args.lr),

@@ -40,14 +40,15 @@ def prepare(dataset):
         ratings = keras_recsys.data.make_synthetic(num_users=400, num_items=300, seed=0)
     else:
         ratings = keras_recsys.data.load_movielens("ml-100k").ratings
-    # Items 1..n (0 is the padding id of sequence models); users 0..m-1.
+    # Codes 1..n, 0 reserved; every builder and tool takes the encoders'
+    # vocabulary sizes as they are (docs/concepts.md).
     items = keras_recsys.data.IdEncoder().fit(ratings["item_id"])
     users = keras_recsys.data.IdEncoder().fit(ratings["user_id"])
     ratings = ratings.assign(
         item_id=items.transform(ratings["item_id"]),
-        user_id=users.transform(ratings["user_id"]) - 1,
+        user_id=users.transform(ratings["user_id"]),
     )
-    num_users, num_items = users.vocabulary_size - 1, items.vocabulary_size
+    num_users, num_items = users.vocabulary_size, items.vocabulary_size
     train, test = keras_recsys.data.per_user_temporal_split(ratings, (0.8, 0.2))
     train_rows = keras_recsys.data.interaction_matrix(train, num_users, num_items)
     test_rows = keras_recsys.data.interaction_matrix(test, num_users, num_items)
@@ -59,6 +60,7 @@ def prepare(dataset):
         "test": test,
         "num_users": num_users,
         "num_items": num_items,
+        "counts": (len(users.vocabulary), len(items.vocabulary)),
         "train_rows": train_rows,
         "eval_users": eval_users,
         "targets": [test_rows[u].indices for u in eval_users],
@@ -102,7 +104,6 @@ def pointwise(builder):
                 data["train_rows"],
                 num_items=data["num_items"],
                 num_negatives=4,
-                first_item=1,
                 distinct=False,
                 seed=epoch,
             )
@@ -121,7 +122,11 @@ def pointwise(builder):
 def ncf(variant):
     return pointwise(
         lambda num_users, num_items: keras_recsys.models.build_ncf(
-            num_users, num_items, variant=variant, embedding_dim=32, mlp_units=(64, 32)
+            num_users,
+            num_items,
+            variant=variant,
+            embedding_dim=32,
+            hidden_units=(64, 32),
         )
     )
 
@@ -134,10 +139,14 @@ def deepfm(num_users, num_items):
 
 def two_tower(data, epochs):
     num_users, num_items = data["num_users"], data["num_items"]
-    retrieval, user_model, item_model = keras_recsys.models.build_two_tower(
+    retrieval = keras_recsys.models.build_two_tower(
         {"user_id": {"type": "id", "vocabulary_size": num_users, "embedding_dim": 32}},
         {"item_id": {"type": "id", "vocabulary_size": num_items, "embedding_dim": 32}},
-        units=(64, 32),
+        hidden_units=(64, 32),
+    )
+    user_model, item_model = (
+        retrieval.get_layer("user_tower"),
+        retrieval.get_layer("item_tower"),
     )
     retrieval.compile(
         optimizer=keras.optimizers.Adam(3e-3),
@@ -155,7 +164,7 @@ def two_tower(data, epochs):
     )
     item_vectors = item_model.predict({"item_id": np.arange(num_items)}, verbose=0)
 
-    def scorer(user_ids):  # full catalog: column j scores item j
+    def scorer(user_ids):  # full catalog: column j scores code j
         return user_model.predict({"user_id": user_ids}, verbose=0) @ item_vectors.T
 
     return evaluate(data, scorer, data["eval_users"])
@@ -228,12 +237,12 @@ def autoencoder(name):
         callbacks = []
         if name == "mult_vae":
             model = keras_recsys.models.build_mult_vae(
-                num_items, hidden_dims=(200,), latent_dim=64, seed=0
+                num_items, hidden_units=(200,), latent_dim=64, seed=0
             )
             loss = keras_recsys.losses.MultinomialLogLikelihood()
         elif name == "mult_dae":
             model = keras_recsys.models.build_mult_dae(
-                num_items, hidden_dims=(200,), latent_dim=64, seed=0
+                num_items, hidden_units=(200,), latent_dim=64, seed=0
             )
             loss = keras_recsys.losses.MultinomialLogLikelihood()
         else:
@@ -331,7 +340,7 @@ def main(argv=None):
     keras.utils.set_random_seed(0)
     data = prepare(args.dataset)
     print(
-        f"{args.dataset}: {data['num_users']} users, {data['num_items'] - 1} items; "
+        f"{args.dataset}: {data['counts'][0]} users, {data['counts'][1]} items; "
         f"{len(data['train'])} train / {len(data['test'])} test interactions"
     )
     covered = {builder for builder, _ in RUNS.values() if builder}

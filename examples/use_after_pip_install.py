@@ -60,7 +60,7 @@ x = {
 }
 y = np.concatenate([np.ones(len(users)), np.zeros(negatives.size)]).astype("float32")
 model = keras_recsys.models.build_ncf(num_users, num_items, embedding_dim=16,
-                                      mlp_units=(32, 16))
+                                      hidden_units=(32, 16))
 model.compile(optimizer=keras.optimizers.Adam(2e-3),
               loss=keras.losses.BinaryCrossentropy(from_logits=True))
 model.fit(x, y, batch_size=1024, epochs=EPOCHS, verbose=0, shuffle=True)

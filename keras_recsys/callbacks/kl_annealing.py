@@ -55,7 +55,7 @@ class KLAnnealing(keras.callbacks.Callback):
     import keras
     import keras_recsys
 
-    model = keras_recsys.models.build_mult_vae(30, hidden_dims=(16,), latent_dim=8)
+    model = keras_recsys.models.build_mult_vae(30, hidden_units=(16,), latent_dim=8)
     model.compile(
         optimizer="adam",
         loss=keras.losses.CategoricalCrossentropy(from_logits=True),

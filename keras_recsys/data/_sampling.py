@@ -12,6 +12,10 @@ from keras_recsys.data._utils import sorted_unique
 
 _MAX_ROUNDS = 50
 
+# Item code 0 is reserved (padding, unknown ids; docs/concepts.md): the
+# samplers draw codes `FIRST_ITEM .. num_items - 1` only.
+FIRST_ITEM = 1
+
 
 def positive_keys(positives, num_users_hint, num_items, user_col, item_col):
     """Returns sorted unique int64 keys `user * num_items + item` of positives.

@@ -28,10 +28,12 @@ def make_synthetic(
     (mean one day), in random order (the order carries no signal).
 
     Args:
-        num_users: int. Number of users (ids `0 .. num_users - 1`).
-            Defaults to 1000.
-        num_items: int. Number of items (ids `0 .. num_items - 1`).
-            Defaults to 500.
+        num_users: int. Size of the user id table: users are codes
+            `1 .. num_users - 1` (0 is reserved, as in
+            `keras_recsys.data.IdEncoder`). Defaults to 1000.
+        num_items: int. Size of the item id table: items are codes
+            `1 .. num_items - 1`, so the ids feed builders that take
+            `num_items` directly. Defaults to 500.
         num_factors: int. Dimension of the planted factors. Defaults to 8.
         interactions_per_user: int. Mean events per user (each user has at
             least 3, at most `num_items // 2`). Defaults to 20.
@@ -50,7 +52,8 @@ def make_synthetic(
         `return_factors=True`, `(df, {"user_factors", "item_factors",
         "item_bias", "scores_scale"})` where the true preference logit of
         `(u, i)` is `scores_scale * user_factors[u] @ item_factors[i] +
-        item_bias[i]`.
+        item_bias[i]`, indexed by code (row 0, the reserved code, has zero
+        factors and an item bias of `-1e9`).
 
     Example:
 
@@ -61,8 +64,8 @@ def make_synthetic(
     df.columns.tolist()  # ["user_id", "item_id", "rating", "timestamp"]
     ```
     """
-    num_users = check_int("num_users", num_users, minimum=1)
-    num_items = check_int("num_items", num_items, minimum=6)
+    num_users = check_int("num_users", num_users, minimum=2)
+    num_items = check_int("num_items", num_items, minimum=7)
     num_factors = check_int("num_factors", num_factors, minimum=1)
     interactions_per_user = check_int(
         "interactions_per_user", interactions_per_user, minimum=3
@@ -73,6 +76,8 @@ def make_synthetic(
             f"{factor_strength} and {popularity_skew}."
         )
     max_events = num_items // 2
+    # Code 0 is reserved: draw over the real codes, shift them at the end.
+    num_users, num_items = num_users - 1, num_items - 1
     if interactions_per_user > max_events:
         raise ValueError(
             f"`interactions_per_user`={interactions_per_user} exceeds half the "
@@ -117,17 +122,17 @@ def make_synthetic(
     timestamps = (user_start[users] + cum).astype("int64")
     df = pd.DataFrame(
         {
-            "user_id": users,
-            "item_id": items,
+            "user_id": users + 1,
+            "item_id": items + 1,
             "rating": np.ones(n, dtype="float32"),
             "timestamp": timestamps,
         }
     )
     if return_factors:
         model = {
-            "user_factors": user_factors,
-            "item_factors": item_factors,
-            "item_bias": item_bias,
+            "user_factors": np.vstack([np.zeros_like(user_factors[:1]), user_factors]),
+            "item_factors": np.vstack([np.zeros_like(item_factors[:1]), item_factors]),
+            "item_bias": np.r_[np.float32(-1e9), item_bias],
             "scores_scale": scale,
         }
         return df, model

@@ -32,7 +32,7 @@ class ParquetInteractionDataset:
     `keras_recsys.losses.InBatchSoftmaxLoss`, whose in-batch negatives need
     nothing more), or `label_column` as float32. With `num_negatives > 0`,
     `x["negatives"]` holds `(B, num_negatives)` ids drawn uniformly from
-    `first_item .. num_items - 1`; a stream does not hold each user's whole
+    `1 .. num_items - 1` (code 0 is reserved and never drawn); a stream does not hold each user's whole
     history, so they are not checked against the user's positives (an
     accidental hit has probability about `history / num_items`).
 
@@ -58,10 +58,9 @@ class ParquetInteractionDataset:
         shuffle_buffer: int. Rows held for shuffling (the memory bound).
             Defaults to `262144`.
         num_negatives: int. Sampled negatives per row. Defaults to `0`.
-        num_items: int. Item ids are `< num_items`; needed for negatives.
-            Defaults to `None`.
-        first_item: int. Smallest negative id (1 for `IdEncoder` ids).
-            Defaults to `0`.
+        num_items: int. Size of the item id table
+            (`IdEncoder.vocabulary_size`); needed for negatives. Defaults to
+            `None`.
         drop_remainder: bool. Whether to drop a last smaller batch (all
             workers then take equal steps). Defaults to `False`.
         seed: int. Seed of the shuffling and the sampling. Defaults to `0`.
@@ -82,7 +81,7 @@ class ParquetInteractionDataset:
     table = pa.table({"user_id": np.arange(10), "item_id": np.arange(10) % 4 + 1})
     pq.write_table(table, path, row_group_size=4)
     ds = keras_recsys.data.ParquetInteractionDataset(
-        path, batch_size=4, num_negatives=2, num_items=5, first_item=1
+        path, batch_size=4, num_negatives=2, num_items=5
     )
     x, y = next(iter(ds))  # x["negatives"].shape == (4, 2)
     ```
@@ -101,7 +100,6 @@ class ParquetInteractionDataset:
         shuffle_buffer=262144,
         num_negatives=0,
         num_items=None,
-        first_item=0,
         drop_remainder=False,
         seed=0,
         user_input="user_id",
@@ -126,15 +124,9 @@ class ParquetInteractionDataset:
             )
         self.shuffle_buffer = check_int("shuffle_buffer", shuffle_buffer, minimum=1)
         self.num_negatives = check_int("num_negatives", num_negatives, minimum=0)
-        self.num_items = check_int("num_items", num_items, minimum=1, allow_none=True)
-        self.first_item = check_int("first_item", first_item, minimum=0)
+        self.num_items = check_int("num_items", num_items, minimum=2, allow_none=True)
         if self.num_negatives and self.num_items is None:
             raise ValueError("`num_negatives > 0` needs `num_items`.")
-        if self.num_items is not None and self.first_item >= self.num_items:
-            raise ValueError(
-                "`first_item` must be < num_items. Received: "
-                f"first_item={first_item}, num_items={num_items}"
-            )
         self.seed = check_int("seed", seed, minimum=0)
         self.shuffle = bool(shuffle)
         self.drop_remainder = bool(drop_remainder)
@@ -209,7 +201,7 @@ class ParquetInteractionDataset:
         x = {self.user_input: users, self.item_input: items}
         if self.num_negatives:
             x["negatives"] = rng.integers(
-                self.first_item,
+                1,  # code 0 is reserved: never a negative
                 self.num_items,
                 size=(len(items), self.num_negatives),
                 dtype="int32",

@@ -15,7 +15,6 @@ def sample_negatives(
     seed=None,
     item_counts=None,
     popularity_power: float = 1.0,
-    first_item: int = 0,
     distinct: bool = True,
     user_col: str = "user_id",
     item_col: str = "item_id",
@@ -32,8 +31,10 @@ def sample_negatives(
         positives: the interactions to exclude: a scipy sparse matrix
             (users x items), a DataFrame with `user_col`/`item_col`, or a
             sequence (or dict) of per-user item arrays.
-        num_items: int. Item ids are `0 .. num_items - 1`; negatives are drawn
-            from `first_item .. num_items - 1`.
+        num_items: int. Size of the item id table
+            (`IdEncoder.vocabulary_size`): item codes are `0 .. num_items - 1`
+            and negatives are drawn from `1 .. num_items - 1` (code 0 is
+            reserved and never drawn).
         num_negatives: int. Negatives per row. Defaults to 1.
         strategy: str. `"uniform"` or `"popularity"` (probability proportional
             to `count ** popularity_power`). Defaults to `"uniform"`.
@@ -43,8 +44,6 @@ def sample_negatives(
             to the item counts in `positives`.
         popularity_power: float. Exponent on the counts (0.75 is word2vec's).
             Defaults to 1.0.
-        first_item: int. Smallest id that may be drawn; pass 1 for ids from
-            `keras_recsys.data.IdEncoder` (0 is padding). Defaults to 0.
         distinct: bool. Whether the negatives of one row are all different.
             Defaults to True.
         user_col: str. User column when `positives` is a DataFrame.
@@ -65,21 +64,16 @@ def sample_negatives(
     import numpy as np
     import keras_recsys
 
-    users = np.array([0, 0, 1])
-    positives = [np.array([1, 2]), np.array([3])]
+    users = np.array([1, 1, 2])
+    positives = {1: np.array([1, 2]), 2: np.array([3])}
     negatives = keras_recsys.data.sample_negatives(
         users, positives, num_items=10, num_negatives=4, seed=0
     )  # shape (3, 4), no row holds one of its user's positives
     ```
     """
-    num_items = check_int("num_items", num_items, minimum=1)
+    num_items = check_int("num_items", num_items, minimum=2)
     num_negatives = check_int("num_negatives", num_negatives, minimum=1)
-    first_item = check_int("first_item", first_item, minimum=0)
-    if first_item >= num_items:
-        raise ValueError(
-            f"`first_item` must be < num_items={num_items}. "
-            f"Received: first_item={first_item}"
-        )
+    first_item = _sampling.FIRST_ITEM
     users = as_int_ids(np.asarray(user_ids).reshape(-1), "user_ids")
     if users.size == 0:
         raise ValueError("`user_ids` is empty.")

@@ -16,7 +16,6 @@ def sampled_candidates(
     num_negatives: int = 100,
     strategy: str = "uniform",
     seed=None,
-    first_item: int = 0,
     shuffle: bool = False,
     user_col: str = "user_id",
     item_col: str = "item_id",
@@ -34,12 +33,12 @@ def sampled_candidates(
         interactions: everything the user interacted with (train and test):
             a scipy sparse matrix, a DataFrame or per-user item arrays, as
             `keras_recsys.data.sample_negatives` takes.
-        num_items: int. Item ids are `0 .. num_items - 1`.
+        num_items: int. Size of the item id table
+            (`IdEncoder.vocabulary_size`); negatives are drawn from
+            `1 .. num_items - 1` (code 0 is reserved and never drawn).
         num_negatives: int. Negatives per row. Defaults to 100.
         strategy: str. `"uniform"` or `"popularity"`. Defaults to `"uniform"`.
         seed: int or None. Same seed, same lists. Defaults to None.
-        first_item: int. Smallest id that may be drawn (1 for ids from
-            `IdEncoder`). Defaults to 0.
         shuffle: bool. Whether to put the held-out item at a random column
             instead of column 0. Metrics that break ties by the lower index
             favour column 0, so shuffle when scores may tie. Defaults to False.
@@ -55,9 +54,9 @@ def sampled_candidates(
     import numpy as np
     import keras_recsys
 
-    train = [np.array([1, 2, 3]), np.array([4, 5])]
+    train = {1: np.array([1, 2, 3]), 2: np.array([4, 5])}
     candidates = keras_recsys.data.sampled_candidates(
-        user_ids=np.array([0, 1]),
+        user_ids=np.array([1, 2]),
         heldout_items=np.array([6, 7]),
         interactions=train,
         num_items=50,
@@ -69,9 +68,9 @@ def sampled_candidates(
     References:
         He et al., "Neural Collaborative Filtering", WWW 2017.
     """
-    num_items = check_int("num_items", num_items, minimum=1)
+    num_items = check_int("num_items", num_items, minimum=2)
     num_negatives = check_int("num_negatives", num_negatives, minimum=1)
-    first_item = check_int("first_item", first_item, minimum=0)
+    first_item = _sampling.FIRST_ITEM
     users = as_int_ids(np.asarray(user_ids).reshape(-1), "user_ids")
     held = as_int_ids(np.asarray(heldout_items).reshape(-1), "heldout_items")
     if users.size == 0:
@@ -83,7 +82,7 @@ def sampled_candidates(
         )
     if users.min() < 0:
         raise ValueError(f"`user_ids` holds a negative id {int(users.min())}.")
-    check_id_range(held, 0, num_items, "heldout_items")
+    check_id_range(held, first_item, num_items, "heldout_items")
     keys, pos_items = _sampling.positive_keys(
         interactions, None, num_items, user_col, item_col
     )

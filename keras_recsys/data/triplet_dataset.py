@@ -32,7 +32,9 @@ class TripletDataset(BatchedDataset):
     Args:
         user_ids: 1-D int array of the positive pairs' users.
         item_ids: 1-D int array of the positive pairs' items.
-        num_items: int. Item ids are `0 .. num_items - 1`.
+        num_items: int. Size of the item id table
+            (`IdEncoder.vocabulary_size`); negatives are drawn from
+            `1 .. num_items - 1` (code 0 is reserved and never drawn).
         num_negatives: int. Negatives per positive. Defaults to 1.
         batch_size: int. Positives per batch. Defaults to 256.
         positives: what to exclude besides the pairs themselves (e.g. all
@@ -45,8 +47,6 @@ class TripletDataset(BatchedDataset):
         shuffle: bool. Whether to shuffle the pairs every epoch.
             Defaults to True.
         seed: int. Seed of shuffling and sampling. Defaults to 0.
-        first_item: int. Smallest id to sample (1 for `IdEncoder` ids).
-            Defaults to 0.
         user_input: str. Name of the user input. Defaults to `"user_id"`.
         item_input: str. Name of the item input. Defaults to `"item_id"`.
         **kwargs: `keras.utils.PyDataset` arguments. `workers > 1` and
@@ -61,7 +61,7 @@ class TripletDataset(BatchedDataset):
     import keras_recsys
 
     ds = keras_recsys.data.TripletDataset(
-        user_ids=np.array([0, 0, 1, 2]), item_ids=np.array([1, 2, 3, 4]),
+        user_ids=np.array([1, 1, 2, 3]), item_ids=np.array([1, 2, 3, 4]),
         num_items=10, num_negatives=3, batch_size=2, seed=0,
     )
     x, y = ds[0]  # x["item_id"].shape == (2, 4); y[:, 0] == 1
@@ -80,14 +80,13 @@ class TripletDataset(BatchedDataset):
         layout: str = "listwise",
         shuffle: bool = True,
         seed: int = 0,
-        first_item: int = 0,
         user_input: str = "user_id",
         item_input: str = "item_id",
         **kwargs,
     ):
-        self.num_items = check_int("num_items", num_items, minimum=1)
+        self.num_items = check_int("num_items", num_items, minimum=2)
         self.num_negatives = check_int("num_negatives", num_negatives, minimum=1)
-        self.first_item = check_int("first_item", first_item, minimum=0)
+        self.first_item = _sampling.FIRST_ITEM
         if layout not in ("listwise", "pointwise"):
             raise ValueError(
                 f'`layout` must be "listwise" or "pointwise". Received: {layout!r}'

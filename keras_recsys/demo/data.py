@@ -9,10 +9,11 @@ SYNTHETIC = {"num_users": 400, "num_items": 300, "interactions_per_user": 30}
 class DemoData:
     """Encoded interactions, the split and the evaluation inputs.
 
-    Items are encoded `1 .. n` (0 is padding, as
-    `keras_recsys.data.IdEncoder` does), so every model scores
-    `num_items = n + 1` columns and column 0 is excluded for every user.
-    Users are encoded `0 .. m - 1`.
+    Users and items are the codes of `keras_recsys.data.IdEncoder` (`1 .. n`,
+    0 reserved), and `num_users` / `num_items` are the encoders'
+    `vocabulary_size`, passed as they are to every builder and tool (see
+    `docs/concepts.md`): every model scores `num_items` columns, column 0
+    never recommended.
     """
 
     def __init__(self, df, name, seed):
@@ -25,11 +26,13 @@ class DemoData:
         item_encoder = krd.IdEncoder().fit(df["item_id"])
         user_encoder = krd.IdEncoder().fit(df["user_id"])
         df["item_id"] = item_encoder.transform(df["item_id"])
-        df["user_id"] = user_encoder.transform(df["user_id"]) - 1
+        df["user_id"] = user_encoder.transform(df["user_id"])
         self.num_items = item_encoder.vocabulary_size
         # Raw item ids for the explanations' titles.
         self.item_encoder = item_encoder
-        self.num_users = user_encoder.vocabulary_size - 1
+        self.num_users = user_encoder.vocabulary_size
+        self.user_count = len(user_encoder.vocabulary)
+        self.item_count = len(item_encoder.vocabulary)
         self.num_interactions = len(df)
         self.train, self.test = krd.per_user_temporal_split(df, ratios=(0.8, 0.2))
         self.train_matrix = krd.interaction_matrix(
@@ -57,7 +60,7 @@ class DemoData:
 
     def describe(self):
         return (
-            f"{self.name}: {self.num_users} users, {self.num_items - 1} items, "
+            f"{self.name}: {self.user_count} users, {self.item_count} items, "
             f"{self.num_interactions} interactions; per-user temporal split "
             f"80/20 -> {len(self.train)} train, {len(self.test)} test; "
             f"{len(self.eval_users)} users evaluated"

@@ -111,7 +111,7 @@ def _train_ncf(variant, data, epochs, run):
         num_items=data.num_items,
         variant=variant,
         embedding_dim=32,
-        mlp_units=(64, 32),
+        hidden_units=(64, 32),
     )
     model.compile(
         optimizer=keras.optimizers.Adam(2e-3),
@@ -128,7 +128,6 @@ def _train_ncf(variant, data, epochs, run):
         positives=data.train_matrix,
         layout="pointwise",
         seed=run.seed,
-        first_item=1,
     )
     history = model.fit(
         dataset, epochs=epochs, verbose=0, callbacks=run.callbacks(epochs)
@@ -220,7 +219,7 @@ def _train_autoencoder(builder_name, data, epochs, run):
     from keras_recsys import models
 
     builder = getattr(models, builder_name)
-    model = builder(data.num_items, hidden_dims=(200,), latent_dim=64, seed=run.seed)
+    model = builder(data.num_items, hidden_units=(200,), latent_dim=64, seed=run.seed)
     model.compile(
         optimizer=keras.optimizers.Adam(1e-3), loss=losses.MultinomialLogLikelihood()
     )

@@ -121,8 +121,8 @@ def run_demo(args):
     report = {
         "dataset": args.dataset,
         "protocol": PROTOCOL,
-        "num_users": int(data.num_users),
-        "num_items": int(data.num_items - 1),
+        "num_users": int(data.user_count),
+        "num_items": int(data.item_count),
         "num_eval_users": int(len(data.eval_users)),
         "seed": args.seed,
         "backend": keras.backend.backend(),

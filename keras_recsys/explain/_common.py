@@ -140,6 +140,15 @@ class ItemNames:
         return None if title is None else str(title)
 
 
+def _leaf_layers(model):
+    """The layers of `model`, those of nested models (two-tower's towers) included."""
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            yield from _leaf_layers(layer)
+        else:
+            yield layer
+
+
 def feature_embedding_layers(model):
     """{feature name: [embedding layers it feeds]} of a feature model.
 
@@ -150,7 +159,7 @@ def feature_embedding_layers(model):
     """
     names = set(input_names(model))
     found = {}
-    for layer in model.layers:
+    for layer in _leaf_layers(model):
         if isinstance(layer, EmbeddingTower):
             for name, table in layer.embeddings.items():
                 found.setdefault(name, []).append(table)

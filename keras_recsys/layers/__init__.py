@@ -12,6 +12,7 @@ from keras_recsys.layers.in_batch_similarity import InBatchSimilarity
 from keras_recsys.layers.item_item_linear import ItemItemLinear
 from keras_recsys.layers.last_real_position import LastRealPosition
 from keras_recsys.layers.reparameterization import Reparameterization
+from keras_recsys.layers.reserved_id_mask import ReservedIdMask
 from keras_recsys.layers.rnn_sequence_encoder import RNNSequenceEncoder
 from keras_recsys.layers.tied_item_embedding import TiedItemEmbedding
 from keras_recsys.layers.top_k_retrieval import TopKRetrieval
@@ -24,6 +25,7 @@ __all__ = [
     "AutoencoderBlock",
     "CDAEBlock",
     "Reparameterization",
+    "ReservedIdMask",
     "VAEBlock",
     "CrossNetwork",
     "EmbeddingTower",

@@ -66,7 +66,7 @@ class EmbeddingTower(keras.layers.Layer):
       `(batch, k)` (or `(batch,)` when `k == 1`), used as they are.
 
     The embedded features are concatenated in sorted name order and passed
-    through `Dense` layers of the given `units`: all but the last use
+    through `Dense` layers of the given `hidden_units`: all but the last use
     `activation`, then optional normalization and dropout; the last is linear
     and is the output embedding. With `l2_normalize=True` the output has unit
     L2 norm (for cosine-similarity retrieval).
@@ -80,7 +80,7 @@ class EmbeddingTower(keras.layers.Layer):
 
     Args:
         feature_specs: dict. Feature name -> spec dict as above.
-        units: sequence of int. Widths of the `Dense` layers; the last is the
+        hidden_units: sequence of int. Widths of the `Dense` layers; the last is the
             output size. Empty: the output is the concatenated features.
             Defaults to `(64, 32)`.
         activation: activation of the hidden layers. Defaults to `"relu"`.
@@ -103,7 +103,7 @@ class EmbeddingTower(keras.layers.Layer):
         training: bool. Whether dropout and batch normalization train.
 
     Returns:
-        A float tensor of shape `(batch, units[-1])`.
+        A float tensor of shape `(batch, hidden_units[-1])`.
 
     Example:
 
@@ -117,7 +117,7 @@ class EmbeddingTower(keras.layers.Layer):
             "genres": {"type": "id_list", "vocabulary_size": 19, "embedding_dim": 4},
             "age": {"type": "numeric", "dim": 1},
         },
-        units=(16, 8),
+        hidden_units=(16, 8),
         l2_normalize=True,
     )
     embedding = tower(
@@ -139,7 +139,7 @@ class EmbeddingTower(keras.layers.Layer):
     def __init__(
         self,
         feature_specs,
-        units=(64, 32),
+        hidden_units=(64, 32),
         activation="relu",
         dropout=0.0,
         normalization=None,
@@ -162,7 +162,7 @@ class EmbeddingTower(keras.layers.Layer):
                     f"`feature_specs` keys must be strings. Received: {name!r}"
                 )
             specs[name] = _normalize_spec(name, feature_specs[name])
-        units = check_units("units", units)
+        hidden_units = check_units("hidden_units", hidden_units)
         dropout = check_rate("dropout", dropout)
         if normalization is not None:
             check_one_of("normalization", normalization, ("batch", "layer"))
@@ -172,7 +172,7 @@ class EmbeddingTower(keras.layers.Layer):
             )
         super().__init__(**kwargs)
         self.feature_specs = specs
-        self.units = units
+        self.hidden_units = hidden_units
         self.activation = keras.activations.get(activation)
         self.dropout = dropout
         self.normalization = normalization
@@ -198,8 +198,8 @@ class EmbeddingTower(keras.layers.Layer):
         self.dense_layers = []
         self.norm_layers = []
         self.dropout_layers = []
-        for i, width in enumerate(units):
-            last = i == len(units) - 1
+        for i, width in enumerate(hidden_units):
+            last = i == len(hidden_units) - 1
             self.dense_layers.append(
                 keras.layers.Dense(
                     width,
@@ -334,7 +334,7 @@ class EmbeddingTower(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         self._check_names(input_shape)
         batch = next(iter(input_shape.values()))[0]
-        width = self.units[-1] if self.units else self.input_dim
+        width = self.hidden_units[-1] if self.hidden_units else self.input_dim
         return (batch, width)
 
     def get_config(self):
@@ -342,7 +342,7 @@ class EmbeddingTower(keras.layers.Layer):
         config.update(
             {
                 "feature_specs": {k: dict(v) for k, v in self.feature_specs.items()},
-                "units": list(self.units),
+                "hidden_units": list(self.hidden_units),
                 "activation": keras.activations.serialize(self.activation),
                 "dropout": self.dropout,
                 "normalization": self.normalization,

@@ -14,8 +14,10 @@ from keras_recsys.models.build_ncf import neumf_from_pretrained
 from keras_recsys.models.build_rating_model import build_rating_model
 from keras_recsys.models.build_sasrec import build_sasrec
 from keras_recsys.models.build_two_tower import build_two_tower
+from keras_recsys.models.built_model import BuiltModel
 
 __all__ = [
+    "BuiltModel",
     "add_catalog_scores",
     "build_autorec",
     "build_cdae",

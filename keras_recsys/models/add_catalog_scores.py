@@ -1,8 +1,17 @@
 import keras
+import numpy as np
 
 from keras_recsys.layers.catalog_candidates import CatalogCandidates
 from keras_recsys.layers.in_batch_similarity import InBatchSimilarity
+from keras_recsys.layers.reserved_id_mask import ReservedIdMask
 from keras_recsys.utils.api_export import keras_recsys_export
+
+
+def _fresh_inputs(inputs):
+    return {
+        name: keras.Input(shape=x.shape[1:], dtype=x.dtype, name=name)
+        for name, x in inputs.items()
+    }
 
 
 def _is_two_tower(model):
@@ -52,8 +61,10 @@ def add_catalog_scores(model, candidates, output_name="catalog"):
             named inputs.
         candidates: dict. Item feature name -> array `(num_candidates,
             ...)`: the features of each candidate item, named as the model's
-            item inputs (e.g. `{"item_id": np.arange(num_items)}`). Column j
-            of the new output scores candidate j.
+            item inputs (e.g. `{"item_id": np.arange(num_items)}`, every
+            code of the catalog). Column j of the new output scores
+            candidate j; candidates whose `item_id` is the reserved code 0
+            score `-1e9`, so they are never recommended.
         output_name: str. The name of the new output. Defaults to
             `"catalog"`.
 
@@ -68,6 +79,7 @@ def add_catalog_scores(model, candidates, output_name="catalog"):
     import keras_recsys
 
     ncf = keras_recsys.models.build_ncf(num_users=5, num_items=6, embedding_dim=4)
+    # Every code 0..5 is a candidate; column 0 (code 0, reserved) scores -1e9.
     model = keras_recsys.models.add_catalog_scores(ncf, {"item_id": np.arange(6)})
     out = model.predict(
         {"user_id": np.array([1, 2]), "item_id": np.array([3, 4])}, verbose=0
@@ -102,21 +114,22 @@ def add_catalog_scores(model, candidates, output_name="catalog"):
             f"(its inputs: {sorted(inputs)})"
         )
     if _is_two_tower(model):
+        # The retrieval model is rebuilt from its parts (towers and
+        # similarity), so each tower is called in one graph.
         user_tower = model.get_layer("user_tower")
         item_tower = model.get_layer("item_tower")
+        inputs = _fresh_inputs(inputs)
+        queries = user_tower({name: inputs[name] for name in user_tower.input})
+        keys = item_tower({name: inputs[name] for name in item_tower.input})
+        scores = model.get_layer("in_batch_similarity")([queries, keys])
         items = CatalogCandidates.from_arrays(candidates, name=f"{output_name}_items")
-        queries = user_tower.output
         catalog = InBatchSimilarity(name=f"{output_name}_similarity")(
             [queries, item_tower(items(queries))]
         )
-        scores = model.output
     else:
         # The pair model is called twice as one nested layer (on the inputs
         # and on the grid), so that it saves once.
-        inputs = {
-            name: keras.Input(shape=x.shape[1:], dtype=x.dtype, name=name)
-            for name, x in inputs.items()
-        }
+        inputs = _fresh_inputs(inputs)
         scores = model(inputs)
         queries = {name: x for name, x in inputs.items() if name not in candidates}
         grid = CatalogCandidates.from_arrays(
@@ -127,6 +140,11 @@ def add_catalog_scores(model, candidates, output_name="catalog"):
         catalog = keras.layers.Reshape((num_candidates,), name=output_name)(
             keras.ops.reshape(pair_scores, (-1, num_candidates, 1))
         )
+    reserved = [
+        int(j) for j in np.flatnonzero(np.asarray(candidates.get("item_id", [])) == 0)
+    ]
+    if reserved:
+        catalog = ReservedIdMask(reserved, name=f"{output_name}_reserved")(catalog)
     return keras.Model(
         inputs, {"scores": scores, output_name: catalog}, name=model.name
     )

@@ -1,6 +1,7 @@
 import keras
 
 from keras_recsys.layers.autoencoder_block import AutoencoderBlock
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_positive_int
 
@@ -45,7 +46,9 @@ def build_autorec(
     spread over many rows, so per-row DP-SGD does not protect a user.
 
     Args:
-        num_inputs: int. Length of a row (the number of users for I-AutoRec).
+        num_inputs: int. Length of a row: for I-AutoRec the size of the user
+            id table (`IdEncoder.vocabulary_size`, column j for user code j;
+            column 0, the unknown user, stays empty).
         hidden_units: int. Size of the hidden layer. Defaults to `500`.
         activation: activation of the hidden layer. Defaults to `"sigmoid"`.
         kernel_regularizer: optional regularizer of both kernels (the
@@ -57,7 +60,7 @@ def build_autorec(
             unobserved.
 
     Returns:
-        An uncompiled `keras.Model` whose output is float32
+        An uncompiled `keras_recsys.models.BuiltModel` whose output is float32
         `(batch, num_inputs)` reconstructed ratings.
 
     Example:
@@ -87,4 +90,15 @@ def build_autorec(
         kernel_regularizer=kernel_regularizer,
         name="autoencoder",
     )(inputs)
-    return keras.Model(inputs, outputs, name=name)
+    return BuiltModel(
+        inputs,
+        outputs,
+        builder="build_autorec",
+        hyperparameters=dict(
+            num_inputs=num_inputs,
+            hidden_units=hidden_units,
+            activation=activation,
+            kernel_regularizer=kernel_regularizer,
+        ),
+        name=name,
+    )

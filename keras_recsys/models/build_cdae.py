@@ -1,6 +1,8 @@
 import keras
 
 from keras_recsys.layers.cdae_block import CDAEBlock
+from keras_recsys.layers.reserved_id_mask import ReservedIdMask
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_positive_int
 
@@ -47,8 +49,12 @@ def build_cdae(
     gets the same noise.
 
     Args:
-        num_users: int. Number of user ids (`0 .. num_users - 1`).
-        num_items: int. Number of items (the row length).
+        num_users: int. Size of the user id table
+            (`IdEncoder.vocabulary_size`; code 0 the unknown user).
+        num_items: int. Size of the item id table (`IdEncoder.vocabulary_size`),
+            the row length: column j is item code j; column 0 (the reserved
+            code) is always empty in the input and scores `-1e9` in the
+            output.
         hidden_units: int. Size of the hidden layer. Defaults to `50`.
         dropout: float in [0, 1). Input dropout rate in training. Defaults to
             `0.2`.
@@ -65,8 +71,9 @@ def build_cdae(
         user_id: int32 `(batch,)`: the user's id.
 
     Returns:
-        An uncompiled `keras.Model` whose output is float32
-        `(batch, num_items)` logits over the items.
+        An uncompiled `keras_recsys.models.BuiltModel` whose output is
+        float32 `(batch, num_items)` logits over the item codes (column 0
+        `-1e9`).
 
     Example:
 
@@ -99,4 +106,19 @@ def build_cdae(
         seed=seed,
         name="cdae_block",
     )([rows, user_id])
-    return keras.Model({"interactions": rows, "user_id": user_id}, outputs, name=name)
+    return BuiltModel(
+        {"interactions": rows, "user_id": user_id},
+        ReservedIdMask(name="reserved_id_mask")(outputs),
+        builder="build_cdae",
+        hyperparameters=dict(
+            num_users=num_users,
+            num_items=num_items,
+            hidden_units=hidden_units,
+            dropout=dropout,
+            activation=activation,
+            kernel_regularizer=kernel_regularizer,
+            user_embeddings_regularizer=user_embeddings_regularizer,
+            seed=seed,
+        ),
+        name=name,
+    )

@@ -2,6 +2,7 @@ import keras
 
 from keras_recsys.layers.factorization_machine import FactorizationMachine
 from keras_recsys.layers.id_embedding import IdEmbedding
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_rate
@@ -12,11 +13,12 @@ from keras_recsys.utils.validation import check_units
 def build_deepfm(
     field_vocabulary_sizes,
     embedding_dim=8,
-    mlp_units=(64, 32),
+    hidden_units=(64, 32),
     activation="relu",
     dropout=0.0,
     embeddings_initializer="uniform",
     embeddings_regularizer=None,
+    name="deepfm",
 ):
     """Builds DeepFM: a factorization machine and an MLP over shared fields.
 
@@ -47,23 +49,25 @@ def build_deepfm(
     `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
 
     Args:
-        field_vocabulary_sizes: dict. Field name -> number of values (ids
-            `0 .. n - 1`). Each field becomes an input of that name.
+        field_vocabulary_sizes: dict. Field name -> size of its id table
+            (`IdEncoder.vocabulary_size`: codes `1 .. n - 1`, 0 the unknown
+            value). Each field becomes an input of that name.
         embedding_dim: int. Size of the field embeddings. Defaults to `8`.
-        mlp_units: sequence of int. Hidden widths of the deep part. Defaults
+        hidden_units: sequence of int. Hidden widths of the deep part. Defaults
             to `(64, 32)`.
         activation: hidden activation. Defaults to `"relu"`.
         dropout: float. Dropout after each hidden layer. Defaults to `0.0`.
         embeddings_initializer: initializer of the tables. Defaults to
             `"uniform"`.
         embeddings_regularizer: optional regularizer of the tables.
+        name: str. Name of the model. Defaults to `"deepfm"`.
 
     Inputs:
         One int32 input of shape `(batch,)` per field, named after it.
 
     Returns:
-        An uncompiled functional `keras.Model` whose output is one logit per
-        example, shape `(batch, 1)`.
+        An uncompiled `keras_recsys.models.BuiltModel` whose output is one
+        logit per example, shape `(batch, 1)`.
 
     Example:
 
@@ -72,13 +76,13 @@ def build_deepfm(
     import keras_recsys
 
     model = keras_recsys.models.build_deepfm(
-        {"user_id": 100, "item_id": 50, "gender": 2}, embedding_dim=4
+        {"user_id": 100, "item_id": 50, "gender": 3}, embedding_dim=4
     )
     logits = model.predict(
         {
             "user_id": np.array([1, 2]),
             "item_id": np.array([3, 49]),
-            "gender": np.array([0, 1]),
+            "gender": np.array([1, 2]),
         },
         verbose=0,
     )  # shape (2, 1)
@@ -94,24 +98,24 @@ def build_deepfm(
             f"name -> vocabulary size. Received: {field_vocabulary_sizes!r}"
         )
     sizes = {
-        name: check_positive_int(f"field_vocabulary_sizes[{name!r}]", size)
-        for name, size in sorted(field_vocabulary_sizes.items())
+        field: check_positive_int(f"field_vocabulary_sizes[{field!r}]", size)
+        for field, size in sorted(field_vocabulary_sizes.items())
     }
     embedding_dim = check_positive_int("embedding_dim", embedding_dim)
-    mlp_units = check_units("mlp_units", mlp_units)
+    hidden_units = check_units("hidden_units", hidden_units)
     dropout = check_rate("dropout", dropout)
 
-    inputs = {name: keras.Input(shape=(), dtype="int32", name=name) for name in sizes}
+    inputs = {f: keras.Input(shape=(), dtype="int32", name=f) for f in sizes}
     fields = []
     first_order = []
-    for name, size in sizes.items():
+    for field, size in sizes.items():
         vector = IdEmbedding(
             size,
             embedding_dim,
             embeddings_initializer=embeddings_initializer,
             embeddings_regularizer=embeddings_regularizer,
-            name=f"{name}_embedding",
-        )(inputs[name])
+            name=f"{field}_embedding",
+        )(inputs[field])
         fields.append(keras.layers.Reshape((1, embedding_dim))(vector))
         first_order.append(
             IdEmbedding(
@@ -119,17 +123,31 @@ def build_deepfm(
                 1,
                 embeddings_initializer="zeros",
                 embeddings_regularizer=embeddings_regularizer,
-                name=f"{name}_weight",
-            )(inputs[name])
+                name=f"{field}_weight",
+            )(inputs[field])
         )
     stacked = keras.layers.Concatenate(axis=1, name="fields")(fields)
     linear = keras.layers.Add(name="first_order")(first_order)
     interactions = FactorizationMachine(name="fm")(stacked)
     x = keras.layers.Flatten(name="deep_input")(stacked)
-    for i, width in enumerate(mlp_units):
+    for i, width in enumerate(hidden_units):
         x = keras.layers.Dense(width, activation=activation, name=f"deep_dense_{i}")(x)
         if dropout > 0:
             x = keras.layers.Dropout(dropout, name=f"deep_dropout_{i}")(x)
     deep = keras.layers.Dense(1, name="deep_output")(x)
     logits = keras.layers.Add(name="logit")([linear, interactions, deep])
-    return keras.Model(inputs, logits, name="deepfm")
+    return BuiltModel(
+        inputs,
+        logits,
+        builder="build_deepfm",
+        hyperparameters=dict(
+            field_vocabulary_sizes=sizes,
+            embedding_dim=embedding_dim,
+            hidden_units=hidden_units,
+            activation=activation,
+            dropout=dropout,
+            embeddings_initializer=embeddings_initializer,
+            embeddings_regularizer=embeddings_regularizer,
+        ),
+        name=name,
+    )

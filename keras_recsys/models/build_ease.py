@@ -2,6 +2,8 @@ import keras
 import numpy as np
 
 from keras_recsys.layers.item_item_linear import ItemItemLinear
+from keras_recsys.layers.reserved_id_mask import ReservedIdMask
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_float
 
@@ -44,7 +46,9 @@ def build_ease(interactions, l2_regularization=500.0, name="ease"):
     Args:
         interactions: array or scipy sparse matrix `(num_users, num_items)`.
             The training rows, 1 where a user interacted (counts or weights
-            also work). Not modified.
+            also work), column j for item code j (`num_items` is the size of
+            the item id table; column 0, the reserved code, scores `-1e9`).
+            Not modified.
         l2_regularization: float > 0. `lambda`, the L2 penalty on `B`.
             Steck uses a few hundred for MovieLens-20M and Netflix. Defaults
             to `500.0`.
@@ -55,7 +59,7 @@ def build_ease(interactions, l2_regularization=500.0, name="ease"):
             user interacted, 0 elsewhere), held-out users included.
 
     Returns:
-        A `keras.Model` whose output is float32 `(batch, num_items)` scores
+        A `keras_recsys.models.BuiltModel` whose output is float32 `(batch, num_items)` scores
         over the items (higher ranks first; a user's own items score too and
         are usually excluded from the ranking, label -1).
 
@@ -89,4 +93,10 @@ def build_ease(interactions, l2_regularization=500.0, name="ease"):
     layer = ItemItemLinear(trainable=False, name="ease")
     outputs = layer(inputs)
     layer.item_weights.assign(weights.astype(layer.item_weights.dtype))
-    return keras.Model(inputs, outputs, name=name)
+    return BuiltModel(
+        inputs,
+        ReservedIdMask(name="reserved_id_mask")(outputs),
+        builder="build_ease",
+        hyperparameters=dict(num_items=num_items, l2_regularization=l2_regularization),
+        name=name,
+    )

@@ -1,6 +1,8 @@
 import keras
 
 from keras_recsys.layers.autoencoder_block import AutoencoderBlock
+from keras_recsys.layers.reserved_id_mask import ReservedIdMask
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_units
@@ -9,7 +11,7 @@ from keras_recsys.utils.validation import check_units
 @keras_recsys_export("keras_recsys.models.build_mult_dae")
 def build_mult_dae(
     num_items,
-    hidden_dims=(600,),
+    hidden_units=(600,),
     latent_dim=200,
     dropout=0.5,
     activation="tanh",
@@ -22,7 +24,7 @@ def build_mult_dae(
     The model reads rows of the user x item matrix and returns logits over
     the items. Inside, a `keras_recsys.layers.AutoencoderBlock` L2-normalizes
     the row, drops inputs out in training (the corruption) and maps it
-    through `[num_items -> hidden_dims -> latent_dim -> reversed(hidden_dims)
+    through `[num_items -> hidden_units -> latent_dim -> reversed(hidden_units)
     -> num_items]` with `tanh` hidden layers and linear logits.
 
     The model is returned uncompiled. The paper's recipe (Adam 1e-3, batches
@@ -45,8 +47,11 @@ def build_mult_dae(
     whole history (example-level DP is user-level here).
 
     Args:
-        num_items: int. Number of items (the row length).
-        hidden_dims: sequence of int. Widths of the encoder's hidden layers
+        num_items: int. Size of the item id table (`IdEncoder.vocabulary_size`),
+            the row length: column j is item code j; column 0 (the reserved
+            code) is always empty in the input and scores `-1e9` in the
+            output.
+        hidden_units: sequence of int. Widths of the encoder's hidden layers
             before the code (the decoder mirrors them). Defaults to `(600,)`.
         latent_dim: int. Size of the code. Defaults to `200`.
         dropout: float in [0, 1). Input dropout rate in training. Defaults to
@@ -62,8 +67,9 @@ def build_mult_dae(
             user interacted, 0 elsewhere).
 
     Returns:
-        An uncompiled `keras.Model` whose output is float32
-        `(batch, num_items)` logits over the items.
+        An uncompiled `keras_recsys.models.BuiltModel` whose output is
+        float32 `(batch, num_items)` logits over the item codes (column 0
+        `-1e9`).
 
     Example:
 
@@ -71,7 +77,7 @@ def build_mult_dae(
     import numpy as np
     import keras_recsys
 
-    model = keras_recsys.models.build_mult_dae(50, hidden_dims=(16,), latent_dim=8)
+    model = keras_recsys.models.build_mult_dae(50, hidden_units=(16,), latent_dim=8)
     rows = np.random.default_rng(0).integers(0, 2, (4, 50)).astype("float32")
     logits = model.predict(rows, verbose=0)  # (4, 50)
     ```
@@ -81,11 +87,11 @@ def build_mult_dae(
           Filtering](https://arxiv.org/abs/1802.05814)
     """
     num_items = check_positive_int("num_items", num_items)
-    hidden_dims = check_units("hidden_dims", hidden_dims)
+    hidden_units = check_units("hidden_units", hidden_units)
     latent_dim = check_positive_int("latent_dim", latent_dim)
     inputs = keras.Input(shape=(num_items,), name="interactions", dtype="float32")
     outputs = AutoencoderBlock(
-        hidden_units=hidden_dims + (latent_dim,),
+        hidden_units=hidden_units + (latent_dim,),
         activation=activation,
         dropout=dropout,
         l2_normalize=True,
@@ -93,4 +99,18 @@ def build_mult_dae(
         seed=seed,
         name="dae",
     )(inputs)
-    return keras.Model(inputs, outputs, name=name)
+    return BuiltModel(
+        inputs,
+        ReservedIdMask(name="reserved_id_mask")(outputs),
+        builder="build_mult_dae",
+        hyperparameters=dict(
+            num_items=num_items,
+            hidden_units=hidden_units,
+            latent_dim=latent_dim,
+            dropout=dropout,
+            activation=activation,
+            kernel_regularizer=kernel_regularizer,
+            seed=seed,
+        ),
+        name=name,
+    )

@@ -1,6 +1,8 @@
 import keras
 
+from keras_recsys.layers.reserved_id_mask import ReservedIdMask
 from keras_recsys.layers.vae_block import VAEBlock
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_positive_int
 
@@ -8,7 +10,7 @@ from keras_recsys.utils.validation import check_positive_int
 @keras_recsys_export("keras_recsys.models.build_mult_vae")
 def build_mult_vae(
     num_items,
-    hidden_dims=(600,),
+    hidden_units=(600,),
     latent_dim=200,
     dropout=0.5,
     activation="tanh",
@@ -51,8 +53,11 @@ def build_mult_vae(
     whole history (example-level DP is user-level here).
 
     Args:
-        num_items: int. Number of items (the row length).
-        hidden_dims: sequence of int. Widths of the encoder's hidden layers
+        num_items: int. Size of the item id table (`IdEncoder.vocabulary_size`),
+            the row length: column j is item code j; column 0 (the reserved
+            code) is always empty in the input and scores `-1e9` in the
+            output.
+        hidden_units: sequence of int. Widths of the encoder's hidden layers
             (the decoder mirrors them). Defaults to `(600,)`.
         latent_dim: int. Size of the latent code. Defaults to `200`.
         dropout: float in [0, 1). Input dropout rate in training. Defaults to
@@ -70,8 +75,9 @@ def build_mult_vae(
             user interacted, 0 elsewhere; counts work too).
 
     Returns:
-        An uncompiled `keras.Model` whose output is float32
-        `(batch, num_items)` logits over the items.
+        An uncompiled `keras_recsys.models.BuiltModel` whose output is
+        float32 `(batch, num_items)` logits over the item codes (column 0
+        `-1e9`).
 
     Example:
 
@@ -79,7 +85,7 @@ def build_mult_vae(
     import numpy as np
     import keras_recsys
 
-    model = keras_recsys.models.build_mult_vae(50, hidden_dims=(16,), latent_dim=8)
+    model = keras_recsys.models.build_mult_vae(50, hidden_units=(16,), latent_dim=8)
     rows = np.random.default_rng(0).integers(0, 2, (4, 50)).astype("float32")
     logits = model.predict(rows, verbose=0)  # (4, 50)
     ```
@@ -92,7 +98,7 @@ def build_mult_vae(
     inputs = keras.Input(shape=(num_items,), name="interactions", dtype="float32")
     outputs = VAEBlock(
         latent_dim=latent_dim,
-        hidden_units=hidden_dims,
+        hidden_units=hidden_units,
         dropout=dropout,
         activation=activation,
         l2_normalize=True,
@@ -101,4 +107,19 @@ def build_mult_vae(
         seed=seed,
         name="vae",
     )(inputs)
-    return keras.Model(inputs, outputs, name=name)
+    return BuiltModel(
+        inputs,
+        ReservedIdMask(name="reserved_id_mask")(outputs),
+        builder="build_mult_vae",
+        hyperparameters=dict(
+            num_items=num_items,
+            hidden_units=hidden_units,
+            latent_dim=latent_dim,
+            dropout=dropout,
+            activation=activation,
+            beta=beta,
+            kernel_regularizer=kernel_regularizer,
+            seed=seed,
+        ),
+        name=name,
+    )

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 
 from keras_recsys.layers.id_embedding import IdEmbedding
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_one_of
@@ -18,7 +19,7 @@ def build_ncf(
     variant="neumf",
     embedding_dim=64,
     mlp_embedding_dim=None,
-    mlp_units=(128, 64),
+    hidden_units=(128, 64),
     activation="relu",
     embeddings_initializer="random_normal",
     embeddings_regularizer=None,
@@ -53,15 +54,17 @@ def build_ncf(
     `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
 
     Args:
-        num_users: int. Number of users (ids `0 .. num_users - 1`).
-        num_items: int. Number of items (ids `0 .. num_items - 1`).
+        num_users: int. Size of the user id table (`IdEncoder.vocabulary_size`:
+            codes `1 .. num_users - 1`, 0 the unknown user).
+        num_items: int. Size of the item id table (codes `1 .. num_items - 1`,
+            0 reserved).
         variant: str. `"neumf"`, `"gmf"` or `"mlp"`. Defaults to `"neumf"`.
         embedding_dim: int. Size of the GMF embeddings (GMF's predictive
             factors). Defaults to `64`.
         mlp_embedding_dim: int. Size of each of the MLP's user and item
-            embeddings. Defaults to `mlp_units[0]` (so the concatenation is
+            embeddings. Defaults to `hidden_units[0]` (so the concatenation is
             twice the first hidden layer, as in the paper's towers).
-        mlp_units: sequence of int. Hidden layer widths of the MLP; the last
+        hidden_units: sequence of int. Hidden layer widths of the MLP; the last
             is the MLP's predictive factors. Defaults to `(128, 64)`.
         activation: activation of the MLP's hidden layers. Defaults to
             `"relu"`.
@@ -77,8 +80,9 @@ def build_ncf(
         item_id: int32 tensor of shape `(batch,)`.
 
     Returns:
-        An uncompiled functional `keras.Model` whose output is one logit per
-        pair, shape `(batch, 1)` (apply a sigmoid for a probability).
+        An uncompiled `keras_recsys.models.BuiltModel` whose output is one
+        logit per pair, shape `(batch, 1)` (apply a sigmoid for a
+        probability); `model.hyperparameters` holds the arguments above.
 
     Example:
 
@@ -88,10 +92,10 @@ def build_ncf(
 
     model = keras_recsys.models.build_ncf(
         num_users=10, num_items=20, variant="neumf", embedding_dim=8,
-        mlp_units=(16, 8),
+        hidden_units=(16, 8),
     )
     logits = model.predict(
-        {"user_id": np.array([0, 3]), "item_id": np.array([5, 19])}, verbose=0
+        {"user_id": np.array([1, 3]), "item_id": np.array([5, 19])}, verbose=0
     )  # shape (2, 1)
     ```
 
@@ -102,9 +106,9 @@ def build_ncf(
     num_items = check_positive_int("num_items", num_items)
     variant = check_one_of("variant", variant, VARIANTS)
     embedding_dim = check_positive_int("embedding_dim", embedding_dim)
-    mlp_units = check_units("mlp_units", mlp_units, allow_empty=False)
+    hidden_units = check_units("hidden_units", hidden_units, allow_empty=False)
     if mlp_embedding_dim is None:
-        mlp_embedding_dim = mlp_units[0]
+        mlp_embedding_dim = hidden_units[0]
     mlp_embedding_dim = check_positive_int("mlp_embedding_dim", mlp_embedding_dim)
 
     user_id = keras.Input(shape=(), dtype="int32", name="user_id")
@@ -128,7 +132,7 @@ def build_ncf(
         mlp_user = embed(num_users, mlp_embedding_dim, "mlp_user_embedding")(user_id)
         mlp_item = embed(num_items, mlp_embedding_dim, "mlp_item_embedding")(item_id)
         x = keras.layers.Concatenate(name="mlp_concat")([mlp_user, mlp_item])
-        for i, units in enumerate(mlp_units):
+        for i, units in enumerate(hidden_units):
             x = keras.layers.Dense(units, activation=activation, name=f"mlp_dense_{i}")(
                 x
             )
@@ -139,22 +143,43 @@ def build_ncf(
         else keras.layers.Concatenate(name="neumf_concat")(parts)
     )
     logits = keras.layers.Dense(1, name="prediction")(x)
-    return keras.Model(
+    return BuiltModel(
         {"user_id": user_id, "item_id": item_id},
         logits,
+        builder="build_ncf",
+        hyperparameters=dict(
+            num_users=num_users,
+            num_items=num_items,
+            variant=variant,
+            embedding_dim=embedding_dim,
+            mlp_embedding_dim=mlp_embedding_dim,
+            hidden_units=hidden_units,
+            activation=activation,
+            embeddings_initializer=embeddings_initializer,
+            embeddings_regularizer=embeddings_regularizer,
+        ),
         name=name or f"ncf_{variant}",
     )
 
 
-def _ncf_layer(model, layer_name, argument):
-    try:
-        return model.get_layer(layer_name)
-    except ValueError:
+def _ncf_stamp(model, argument, variant):
+    """The hyper-parameters `build_ncf(variant=variant)` stamped on `model`."""
+    if not isinstance(model, keras.Model):
+        raise TypeError(
+            f"`{argument}` must be a keras.Model from `build_ncf`. "
+            f"Received: {argument} of type {type(model).__name__}"
+        )
+    stamp = getattr(model, "hyperparameters", None) or {}
+    if (
+        getattr(model, "builder", None) != "build_ncf"
+        or stamp.get("variant") != variant
+    ):
         raise ValueError(
-            f"`{argument}` must be a model from `build_ncf(variant="
-            f"{argument.split('_')[0]!r})`; it has no layer {layer_name!r}. "
-            f"Received: {argument}={model.name!r}"
-        ) from None
+            f"`{argument}` must be a model from `build_ncf(variant={variant!r})`. "
+            f"Received: {argument}={model.name!r} built by "
+            f"{getattr(model, 'builder', None)!r} with variant={stamp.get('variant')!r}"
+        )
+    return stamp
 
 
 @keras_recsys_export("keras_recsys.models.neumf_from_pretrained")
@@ -171,8 +196,10 @@ def neumf_from_pretrained(gmf_model, mlp_model, alpha=0.5, name=None):
     Adam with a small learning rate.
 
     The returned model is not compiled. Its sizes (users, items, GMF and MLP
-    embedding dimensions, hidden layers, activation) are those of the two
-    given models, which must agree on users and items.
+    embedding dimensions, hidden layers, activation) are read from the
+    hyper-parameters stamped on the two given models (`model.hyperparameters`,
+    kept through `.keras` save and load), which must agree on users and
+    items.
 
     Args:
         gmf_model: a trained model from `build_ncf(variant="gmf")`.
@@ -192,10 +219,10 @@ def neumf_from_pretrained(gmf_model, mlp_model, alpha=0.5, name=None):
     import keras_recsys
 
     gmf = keras_recsys.models.build_ncf(10, 20, variant="gmf", embedding_dim=4)
-    mlp = keras_recsys.models.build_ncf(10, 20, variant="mlp", mlp_units=(8, 4))
+    mlp = keras_recsys.models.build_ncf(10, 20, variant="mlp", hidden_units=(8, 4))
     # ... train gmf and mlp ...
     neumf = keras_recsys.models.neumf_from_pretrained(gmf, mlp, alpha=0.5)
-    pairs = {"user_id": np.array([0, 3]), "item_id": np.array([5, 19])}
+    pairs = {"user_id": np.array([1, 3]), "item_id": np.array([5, 19])}
     np.testing.assert_allclose(
         neumf.predict(pairs, verbose=0),
         0.5 * gmf.predict(pairs, verbose=0) + 0.5 * mlp.predict(pairs, verbose=0),
@@ -206,59 +233,41 @@ def neumf_from_pretrained(gmf_model, mlp_model, alpha=0.5, name=None):
     References:
         - He et al., "Neural Collaborative Filtering", WWW 2017.
     """
-    for argument, model in (("gmf_model", gmf_model), ("mlp_model", mlp_model)):
-        if not isinstance(model, keras.Model):
-            raise TypeError(
-                f"`{argument}` must be a keras.Model from `build_ncf`. "
-                f"Received: {argument} of type {type(model).__name__}"
-            )
+    gmf = _ncf_stamp(gmf_model, "gmf_model", "gmf")
+    mlp = _ncf_stamp(mlp_model, "mlp_model", "mlp")
     alpha = check_float("alpha", alpha, min_value=0.0, max_value=1.0)
-    gmf_user = _ncf_layer(gmf_model, "gmf_user_embedding", "gmf_model")
-    gmf_item = _ncf_layer(gmf_model, "gmf_item_embedding", "gmf_model")
-    mlp_user = _ncf_layer(mlp_model, "mlp_user_embedding", "mlp_model")
-    mlp_item = _ncf_layer(mlp_model, "mlp_item_embedding", "mlp_model")
-    gmf_out = _ncf_layer(gmf_model, "prediction", "gmf_model")
-    mlp_out = _ncf_layer(mlp_model, "prediction", "mlp_model")
-    shapes = {
-        "gmf_model": (gmf_user.input_dim, gmf_item.input_dim),
-        "mlp_model": (mlp_user.input_dim, mlp_item.input_dim),
+    sizes = {
+        argument: (stamp["num_users"], stamp["num_items"])
+        for argument, stamp in (("gmf_model", gmf), ("mlp_model", mlp))
     }
-    if shapes["gmf_model"] != shapes["mlp_model"]:
+    if sizes["gmf_model"] != sizes["mlp_model"]:
         raise ValueError(
             "`gmf_model` and `mlp_model` must have the same numbers of users "
             f"and items. Received: (num_users, num_items) = "
-            f"{shapes['gmf_model']} and {shapes['mlp_model']}"
+            f"{sizes['gmf_model']} and {sizes['mlp_model']}"
         )
-    hidden = []
-    while True:
-        try:
-            hidden.append(mlp_model.get_layer(f"mlp_dense_{len(hidden)}"))
-        except ValueError:
-            break
-    if not hidden:
-        raise ValueError(
-            "`mlp_model` must be a model from `build_ncf(variant='mlp')`; it "
-            f"has no layer 'mlp_dense_0'. Received: mlp_model={mlp_model.name!r}"
-        )
-    num_users, num_items = shapes["gmf_model"]
     neumf = build_ncf(
-        num_users,
-        num_items,
+        gmf["num_users"],
+        gmf["num_items"],
         variant="neumf",
-        embedding_dim=gmf_user.output_dim,
-        mlp_embedding_dim=mlp_user.output_dim,
-        mlp_units=[layer.units for layer in hidden],
-        activation=keras.activations.serialize(hidden[0].activation),
+        embedding_dim=gmf["embedding_dim"],
+        mlp_embedding_dim=mlp["mlp_embedding_dim"],
+        hidden_units=mlp["hidden_units"],
+        activation=mlp["activation"],
         name=name or "ncf_neumf",
     )
+    hidden = [f"mlp_dense_{i}" for i in range(len(mlp["hidden_units"]))]
+    gmf_out = gmf_model.get_layer("prediction")
+    mlp_out = mlp_model.get_layer("prediction")
     for layer_name, source in (
-        ("gmf_user_embedding", gmf_user),
-        ("gmf_item_embedding", gmf_item),
-        ("mlp_user_embedding", mlp_user),
-        ("mlp_item_embedding", mlp_item),
-        *((layer.name, layer) for layer in hidden),
+        ("gmf_user_embedding", gmf_model),
+        ("gmf_item_embedding", gmf_model),
+        ("mlp_user_embedding", mlp_model),
+        ("mlp_item_embedding", mlp_model),
+        *((layer_name, mlp_model) for layer_name in hidden),
     ):
-        neumf.get_layer(layer_name).set_weights(source.get_weights())
+        weights = source.get_layer(layer_name).get_weights()
+        neumf.get_layer(layer_name).set_weights(weights)
     gmf_kernel, gmf_bias = gmf_out.get_weights()
     mlp_kernel, mlp_bias = mlp_out.get_weights()
     neumf.get_layer("prediction").set_weights(

@@ -4,6 +4,7 @@ from keras_recsys.layers.embedding_tower import EmbeddingTower
 from keras_recsys.layers.id_embedding import IdEmbedding
 from keras_recsys.models._feature_inputs import check_disjoint
 from keras_recsys.models._feature_inputs import feature_inputs
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_rate
@@ -14,7 +15,7 @@ from keras_recsys.utils.validation import check_units
 def build_rating_model(
     user_features,
     item_features,
-    units=(64, 32),
+    hidden_units=(64, 32),
     activation="relu",
     dropout=0.0,
     id_biases=True,
@@ -22,6 +23,7 @@ def build_rating_model(
     embeddings_initializer="uniform",
     embeddings_regularizer=None,
     kernel_regularizer=None,
+    name="rating_model",
 ):
     """Builds a feature-based explicit rating model.
 
@@ -57,7 +59,7 @@ def build_rating_model(
         user_features: dict. Feature name -> spec of the user side (see
             `keras_recsys.layers.EmbeddingTower`).
         item_features: dict. Same for the item side; names must differ.
-        units: sequence of int. Hidden widths of the MLP. Defaults to
+        hidden_units: sequence of int. Hidden widths of the MLP. Defaults to
             `(64, 32)`.
         activation: hidden activation. Defaults to `"relu"`.
         dropout: float. Dropout after each hidden layer. Defaults to `0.0`.
@@ -70,6 +72,7 @@ def build_rating_model(
         embeddings_regularizer: optional regularizer of the id tables and
             biases.
         kernel_regularizer: optional regularizer of the `Dense` kernels.
+        name: str. Name of the model. Defaults to `"rating_model"`.
 
     Inputs:
         One named input per feature: id features int32 `(batch,)`, id lists
@@ -77,8 +80,8 @@ def build_rating_model(
         `(batch, dim)`.
 
     Returns:
-        An uncompiled functional `keras.Model` whose output is the predicted
-        rating, shape `(batch, 1)`.
+        An uncompiled `keras_recsys.models.BuiltModel` whose output is the
+        predicted rating, shape `(batch, 1)`.
 
     Example:
 
@@ -115,7 +118,7 @@ def build_rating_model(
           Recommender Systems", IEEE Computer 2009 (user and item biases).
     """
     check_disjoint(user_features, item_features)
-    units = check_units("units", units)
+    hidden_units = check_units("hidden_units", hidden_units)
     dropout = check_rate("dropout", dropout)
     global_mean = check_float("global_mean", global_mean)
     if not isinstance(id_biases, bool):
@@ -123,7 +126,7 @@ def build_rating_model(
             f"`id_biases` must be a bool. Received: id_biases={id_biases!r}"
         )
     common = dict(
-        units=(),
+        hidden_units=(),
         embeddings_initializer=embeddings_initializer,
         embeddings_regularizer=embeddings_regularizer,
     )
@@ -134,7 +137,7 @@ def build_rating_model(
     x = keras.layers.Concatenate(name="features")(
         [user_tower(user_inputs), item_tower(item_inputs)]
     )
-    for i, width in enumerate(units):
+    for i, width in enumerate(hidden_units):
         x = keras.layers.Dense(
             width,
             activation=activation,
@@ -153,7 +156,7 @@ def build_rating_model(
         terms = [rating]
         specs = {**user_tower.feature_specs, **item_tower.feature_specs}
         inputs = {**user_inputs, **item_inputs}
-        for name, spec in specs.items():
+        for feature, spec in specs.items():
             if spec["type"] != "id":
                 continue
             terms.append(
@@ -162,9 +165,26 @@ def build_rating_model(
                     1,
                     embeddings_initializer="zeros",
                     embeddings_regularizer=embeddings_regularizer,
-                    name=f"{name}_bias",
-                )(inputs[name])
+                    name=f"{feature}_bias",
+                )(inputs[feature])
             )
         if len(terms) > 1:
             rating = keras.layers.Add(name="rating_with_biases")(terms)
-    return keras.Model({**user_inputs, **item_inputs}, rating, name="rating_model")
+    return BuiltModel(
+        {**user_inputs, **item_inputs},
+        rating,
+        builder="build_rating_model",
+        hyperparameters=dict(
+            user_features=user_features,
+            item_features=item_features,
+            hidden_units=hidden_units,
+            activation=activation,
+            dropout=dropout,
+            id_biases=id_biases,
+            global_mean=global_mean,
+            embeddings_initializer=embeddings_initializer,
+            embeddings_regularizer=embeddings_regularizer,
+            kernel_regularizer=kernel_regularizer,
+        ),
+        name=name,
+    )

@@ -4,6 +4,7 @@ from keras_recsys.layers.embedding_tower import EmbeddingTower
 from keras_recsys.layers.in_batch_similarity import InBatchSimilarity
 from keras_recsys.models._feature_inputs import check_disjoint
 from keras_recsys.models._feature_inputs import feature_inputs
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
 
 
@@ -11,7 +12,7 @@ from keras_recsys.utils.api_export import keras_recsys_export
 def build_two_tower(
     user_features,
     item_features,
-    units=(64, 32),
+    hidden_units=(64, 32),
     activation="relu",
     dropout=0.0,
     normalization=None,
@@ -19,8 +20,10 @@ def build_two_tower(
     embeddings_initializer="uniform",
     embeddings_regularizer=None,
     kernel_regularizer=None,
+    cross_replica=False,
+    name="two_tower",
 ):
-    """Builds a two-tower retrieval model and its separate towers.
+    """Builds a two-tower retrieval model whose towers serve on their own.
 
     A user tower and an item tower (each a
     `keras_recsys.layers.EmbeddingTower`) map their features to embeddings
@@ -29,23 +32,24 @@ def build_two_tower(
     `keras_recsys.losses.InBatchSoftmaxLoss`, the other items of the batch
     are each user's negatives.
 
-    The towers are returned as models of their own (sharing the weights of
-    the retrieval model): the user model embeds queries at serving time and
-    the item model embeds the catalog, which
-    `keras_recsys.layers.TopKRetrieval.from_model(item_model, item_inputs,
-    ids, k=...)` turns into a top-k index (saved with a model like any
-    weights).
+    The towers are layers of the model, reachable as
+    `model.get_layer("user_tower")` and `model.get_layer("item_tower")` (each
+    a `keras_recsys.layers.EmbeddingTower` taking a dict of its features):
+    the user tower embeds queries at serving time and the item tower embeds
+    the catalog, which `keras_recsys.layers.TopKRetrieval.from_model(
+    item_tower, item_inputs, k=...)` turns into a top-k index (saved with a
+    model like any weights).
 
-    The models are not compiled. The recommended compile and fit (`y` is the
+    The model is not compiled. The recommended compile and fit (`y` is the
     item ids, for the removal of accidental hits; add a column of sampling
     probabilities for the logQ correction):
 
     ```
-    retrieval.compile(
+    model.compile(
         optimizer=keras.optimizers.Adam(1e-3),
         loss=keras_recsys.losses.InBatchSoftmaxLoss(temperature=0.05),
     )
-    retrieval.fit(features, item_ids, batch_size=1024, shuffle=True)
+    model.fit(features, item_ids, batch_size=1024, shuffle=True)
     ```
 
     Bad ids: ids are embedded with `keras_recsys.layers.IdEmbedding`, so an
@@ -62,11 +66,13 @@ def build_two_tower(
     Args:
         user_features: dict. Feature name -> spec of the user tower (see
             `keras_recsys.layers.EmbeddingTower`), e.g. `{"user_id": {"type":
-            "id", "vocabulary_size": 944, "embedding_dim": 32}}`.
+            "id", "vocabulary_size": 944, "embedding_dim": 32}}`, with
+            `vocabulary_size` the size of the id table
+            (`IdEncoder.vocabulary_size`).
         item_features: dict. Same for the item tower. Names must differ from
             the user features' names.
-        units: sequence of int. `Dense` widths of each tower; the last is the
-            embedding size. Defaults to `(64, 32)`.
+        hidden_units: sequence of int. `Dense` widths of each tower; the
+            last is the embedding size. Defaults to `(64, 32)`.
         activation: hidden activation. Defaults to `"relu"`.
         dropout: float. Hidden dropout rate. Defaults to `0.0`.
         normalization: `None`, `"batch"` or `"layer"`. Defaults to `None`.
@@ -76,6 +82,11 @@ def build_two_tower(
             `"uniform"`.
         embeddings_regularizer: optional regularizer of the id tables.
         kernel_regularizer: optional regularizer of the `Dense` kernels.
+        cross_replica: bool. Whether the similarity scores each replica's
+            users against the items of every replica under `tf.distribute`
+            (see `keras_recsys.layers.InBatchSimilarity`; pair it with
+            `InBatchSoftmaxLoss(cross_replica=True)`). Defaults to `False`.
+        name: str. Name of the model. Defaults to `"two_tower"`.
 
     Inputs:
         One named input per feature: id features int32 `(batch,)`, id lists
@@ -83,10 +94,11 @@ def build_two_tower(
         `(batch, dim)`.
 
     Returns:
-        A tuple `(retrieval_model, user_model, item_model)`:
-        `retrieval_model` takes all features and returns the `(batch, batch)`
-        similarities; `user_model` and `item_model` take their tower's
-        features and return `(batch, units[-1])` embeddings.
+        An uncompiled `keras_recsys.models.BuiltModel` that takes all
+        features and returns the `(batch, batch)` similarities of every user
+        of the batch with every item of the batch. Its layers `"user_tower"`
+        and `"item_tower"` take their features and return
+        `(batch, hidden_units[-1])` embeddings.
 
     Example:
 
@@ -94,7 +106,7 @@ def build_two_tower(
     import numpy as np
     import keras_recsys
 
-    retrieval, user_model, item_model = keras_recsys.models.build_two_tower(
+    model = keras_recsys.models.build_two_tower(
         user_features={
             "user_id": {"type": "id", "vocabulary_size": 50, "embedding_dim": 8}
         },
@@ -102,20 +114,21 @@ def build_two_tower(
             "item_id": {"type": "id", "vocabulary_size": 40, "embedding_dim": 8},
             "genres": {"type": "id_list", "vocabulary_size": 19, "embedding_dim": 4},
         },
-        units=(16, 8),
+        hidden_units=(16, 8),
     )
     batch = {
         "user_id": np.array([1, 2, 3]),
         "item_id": np.array([4, 5, 4]),
         "genres": np.array([[1, 2], [3, 0], [1, 2]]),
     }
-    scores = retrieval.predict(batch, verbose=0)  # shape (3, 3)
+    scores = model.predict(batch, verbose=0)  # shape (3, 3)
+    user_tower = model.get_layer("user_tower")
     index = keras_recsys.layers.TopKRetrieval.from_model(
-        item_model,
-        {"item_id": np.arange(40), "genres": np.zeros((40, 2), "int32")},
+        model.get_layer("item_tower"),
+        {"item_id": np.arange(1, 40), "genres": np.zeros((39, 2), "int32")},
         k=5,
     )
-    top_scores, top_ids = index(user_model.predict({"user_id": np.array([1])}, verbose=0))
+    top_scores, top_ids = index(user_tower({"user_id": np.array([1])}))
     ```
 
     References:
@@ -126,7 +139,7 @@ def build_two_tower(
     """
     check_disjoint(user_features, item_features)
     common = dict(
-        units=units,
+        hidden_units=hidden_units,
         activation=activation,
         dropout=dropout,
         normalization=normalization,
@@ -137,21 +150,42 @@ def build_two_tower(
     )
     user_tower = EmbeddingTower(user_features, name="user_tower", **common)
     item_tower = EmbeddingTower(item_features, name="item_tower", **common)
-    if not user_tower.units:
+    if not user_tower.hidden_units:
         if user_tower.input_dim != item_tower.input_dim:
             raise ValueError(
-                "With `units=()` the towers output their concatenated features, "
-                f"whose sizes differ: {user_tower.input_dim} (users) and "
-                f"{item_tower.input_dim} (items)"
+                "With `hidden_units=()` the towers output their concatenated "
+                f"features, whose sizes differ: {user_tower.input_dim} (users) "
+                f"and {item_tower.input_dim} (items)"
             )
+    # Each tower is a model of its own (with `predict`, for serving and for
+    # indexing the catalog), nested in the retrieval model.
+    towers = {}
+    for tower in (user_tower, item_tower):
+        tower_inputs = feature_inputs(tower.feature_specs)
+        towers[tower.name] = keras.Model(
+            tower_inputs, tower(tower_inputs), name=tower.name
+        )
     user_inputs = feature_inputs(user_tower.feature_specs)
     item_inputs = feature_inputs(item_tower.feature_specs)
-    user_embedding = user_tower(user_inputs)
-    item_embedding = item_tower(item_inputs)
-    scores = InBatchSimilarity(name="in_batch_similarity")(
-        [user_embedding, item_embedding]
+    scores = InBatchSimilarity(cross_replica=cross_replica, name="in_batch_similarity")(
+        [towers["user_tower"](user_inputs), towers["item_tower"](item_inputs)]
     )
-    retrieval = keras.Model({**user_inputs, **item_inputs}, scores, name="two_tower")
-    user_model = keras.Model(user_inputs, user_embedding, name="user_model")
-    item_model = keras.Model(item_inputs, item_embedding, name="item_model")
-    return retrieval, user_model, item_model
+    return BuiltModel(
+        {**user_inputs, **item_inputs},
+        scores,
+        builder="build_two_tower",
+        hyperparameters=dict(
+            user_features=user_features,
+            item_features=item_features,
+            hidden_units=user_tower.hidden_units,
+            activation=activation,
+            dropout=dropout,
+            normalization=normalization,
+            l2_normalize=l2_normalize,
+            embeddings_initializer=embeddings_initializer,
+            embeddings_regularizer=embeddings_regularizer,
+            kernel_regularizer=kernel_regularizer,
+            cross_replica=cross_replica,
+        ),
+        name=name,
+    )

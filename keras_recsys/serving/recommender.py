@@ -136,7 +136,7 @@ class Recommender(keras.Model):
     users = keras_recsys.data.IdEncoder().fit(events["user"])
     items = keras_recsys.data.IdEncoder().fit(events["item"])
     model = keras_recsys.models.build_ncf(
-        num_users=3, num_items=3, embedding_dim=4, mlp_units=(8, 4)
+        num_users=3, num_items=3, embedding_dim=4, hidden_units=(8, 4)
     )
     rec = keras_recsys.serving.Recommender.from_pair_scorer(
         model, users, items, events, max_k=2

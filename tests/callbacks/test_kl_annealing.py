@@ -9,7 +9,7 @@ from keras_recsys.utils.testing import run_serialization_test
 
 def _model():
     model = keras_recsys.models.build_mult_vae(
-        20, hidden_dims=(8,), latent_dim=4, seed=0
+        20, hidden_units=(8,), latent_dim=4, seed=0
     )
     model.compile(
         optimizer=keras.optimizers.Adam(1e-2),

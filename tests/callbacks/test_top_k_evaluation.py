@@ -26,7 +26,7 @@ def _data(seed=0):
 
 
 def _model():
-    model = keras_recsys.models.build_mult_dae(ITEMS, hidden_dims=(8,), seed=0)
+    model = keras_recsys.models.build_mult_dae(ITEMS, hidden_units=(8,), seed=0)
     model.compile(
         optimizer=keras.optimizers.Adam(0.05),
         loss=keras.losses.CategoricalCrossentropy(from_logits=True),

@@ -22,7 +22,9 @@ def hit_rate_at_10(scores, train, test):
 def test_shape_and_determinism():
     df = keras_recsys.data.make_synthetic(num_users=30, num_items=40, seed=3)
     assert df.columns.tolist() == ["user_id", "item_id", "rating", "timestamp"]
-    assert df["user_id"].nunique() == 30
+    # Codes 1..n-1: 0 is reserved, as in IdEncoder.
+    assert sorted(df["user_id"].unique()) == list(range(1, 30))
+    assert df["item_id"].min() >= 1 and df["item_id"].max() <= 39
     assert not df.duplicated(["user_id", "item_id"]).any()
     assert df.groupby("user_id").size().min() >= 3
     pd.testing.assert_frame_equal(
@@ -40,6 +42,7 @@ def test_a_good_model_beats_popularity():
     seen = {u: g.to_numpy() for u, g in train.groupby("user_id")["item_id"]}
     popularity = np.bincount(train["item_id"], minlength=num_items)
     pop_scores = np.tile(popularity, (num_users, 1))
+    assert model["item_factors"].shape[0] == num_items  # one row per code
     planted = (
         model["scores_scale"] * model["user_factors"] @ model["item_factors"].T
         + model["item_bias"]
@@ -60,4 +63,4 @@ def test_bad_arguments():
             num_users=5, num_items=10, interactions_per_user=8
         )
     with pytest.raises(ValueError, match="num_users"):
-        keras_recsys.data.make_synthetic(num_users=0)
+        keras_recsys.data.make_synthetic(num_users=1)

@@ -84,7 +84,7 @@ def test_unshuffled_order_labels_and_drop_remainder(tmp_path):
 def test_negatives_in_range_and_fresh_each_epoch(tmp_path):
     paths, _ = write_shards(tmp_path)
     ds = keras_recsys.data.ParquetInteractionDataset(
-        paths, batch_size=16, num_negatives=3, num_items=14, first_item=1, shuffle=False
+        paths, batch_size=16, num_negatives=3, num_items=14, shuffle=False
     )
     first = np.concatenate([x["negatives"] for x, _ in ds])
     second = np.concatenate([x["negatives"] for x, _ in ds])

@@ -21,7 +21,7 @@ def test_heldout_plus_never_interacted(seed, shuffle):
         rng.choice(num_items, size=rng.integers(1, 20), replace=False) for _ in range(6)
     ]
     held = np.array(
-        [next(i for i in range(num_items) if i not in set(t)) for t in train]
+        [next(i for i in range(1, num_items) if i not in set(t)) for t in train]
     )
     out = keras_recsys.data.sampled_candidates(
         np.arange(6),
@@ -53,7 +53,6 @@ def test_ncf_layout_on_movielens(ml100k_dir):
         num_items=1683,
         num_negatives=99,
         seed=0,
-        first_item=1,
     )
     assert out.shape == (943, 100)
     seen = set(zip(ratings["user_id"], ratings["item_id"]))

@@ -18,7 +18,7 @@ def pairs():
 def test_batches_and_fresh_negatives():
     users, items = pairs()
     ds = keras_recsys.data.TripletDataset(
-        users, items, num_items=30, num_negatives=3, batch_size=16, seed=3, first_item=1
+        users, items, num_items=30, num_negatives=3, batch_size=16, seed=3
     )
     assert len(ds) == 4
     positives = set(zip(users.tolist(), items.tolist()))
@@ -42,7 +42,7 @@ def test_batches_and_fresh_negatives():
     assert not np.array_equal(seen[0], seen[1])
     # Same seed, same batches.
     again = keras_recsys.data.TripletDataset(
-        users, items, num_items=30, num_negatives=3, batch_size=16, seed=3, first_item=1
+        users, items, num_items=30, num_negatives=3, batch_size=16, seed=3
     )
     np.testing.assert_array_equal(again[1][0]["item_id"], _first_epoch_batch(1))
 
@@ -50,7 +50,7 @@ def test_batches_and_fresh_negatives():
 def _first_epoch_batch(index):
     users, items = pairs()
     ds = keras_recsys.data.TripletDataset(
-        users, items, num_items=30, num_negatives=3, batch_size=16, seed=3, first_item=1
+        users, items, num_items=30, num_negatives=3, batch_size=16, seed=3
     )
     return ds[index][0]["item_id"]
 

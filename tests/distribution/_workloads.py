@@ -140,18 +140,19 @@ def build_sasrec():
     )
 
 
-def build_two_tower():
+def build_two_tower(cross_replica=False):
     return keras_recsys.models.build_two_tower(
         # 512 and 128 rows with the out-of-vocabulary row: both shard.
         {"user_id": {"type": "id", "vocabulary_size": 511, "embedding_dim": 15}},
         {"item_id": {"type": "id", "vocabulary_size": 127, "embedding_dim": 15}},
-        units=(16,),
+        hidden_units=(16,),
+        cross_replica=cross_replica,
     )
 
 
 def build_mult_vae():
     return keras_recsys.models.build_mult_vae(
-        64, hidden_dims=(32,), latent_dim=8, dropout=0.0, seed=SEED
+        64, hidden_units=(32,), latent_dim=8, dropout=0.0, seed=SEED
     )
 
 
@@ -166,18 +167,14 @@ def run_sasrec():
 
 def run_two_tower(cross_replica=False):
     users, items = two_tower_data()
-    retrieval, user_model, item_model = build_two_tower()
-    loss = keras_recsys.losses.InBatchSoftmaxLoss(temperature=0.1)
-    if cross_replica:
-        retrieval = keras.Model(
-            retrieval.inputs,
-            keras_recsys.layers.InBatchSimilarity(cross_replica=True)(
-                [user_model.output, item_model.output]
-            ),
-        )
-        loss = keras_recsys.losses.InBatchSoftmaxLoss(
-            temperature=0.1, cross_replica=True
-        )
+    retrieval = build_two_tower(cross_replica)
+    user_model, item_model = (
+        retrieval.get_layer("user_tower"),
+        retrieval.get_layer("item_tower"),
+    )
+    loss = keras_recsys.losses.InBatchSoftmaxLoss(
+        temperature=0.1, cross_replica=cross_replica
+    )
     out = fit(retrieval, {"user_id": users, "item_id": items}, items, loss)
     # Plain calls: they read the local copy of tf.distribute's mirrored
     # variables and the global arrays of keras.distribution alike.
@@ -218,7 +215,7 @@ def shard_rows(variable):
 
 WORKLOADS = {
     "sasrec": (run_sasrec, build_sasrec),
-    "two_tower": (run_two_tower, lambda: build_two_tower()[0]),
+    "two_tower": (run_two_tower, build_two_tower),
     "mult_vae": (run_mult_vae, build_mult_vae),
 }
 

@@ -30,7 +30,7 @@ def two_tower(user_vocabulary=2047):
             "item_id": {"type": "id", "vocabulary_size": 4095, "embedding_dim": 4},
             "genres": {"type": "id_list", "vocabulary_size": 19, "embedding_dim": 2},
         },
-        units=(4,),
+        hidden_units=(4,),
     )[0]
 
 

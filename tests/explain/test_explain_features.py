@@ -27,7 +27,11 @@ def linear_model():
     """A rating model without hidden layers: linear in the feature vectors."""
     keras.utils.set_random_seed(0)
     model = keras_recsys.models.build_rating_model(
-        USER, ITEM, units=(), embeddings_initializer="glorot_uniform", global_mean=3.0
+        USER,
+        ITEM,
+        hidden_units=(),
+        embeddings_initializer="glorot_uniform",
+        global_mean=3.0,
     )
     # Non-zero biases so that they count in the attributions.
     for w in model.weights:
@@ -100,7 +104,7 @@ def test_baseline_values(linear_model):
 def test_deepfm_completeness_and_labels():
     keras.utils.set_random_seed(0)
     model = keras_recsys.models.build_deepfm(
-        {"user_id": 6, "item_id": 5, "gender": 2}, embedding_dim=3, mlp_units=(4,)
+        {"user_id": 6, "item_id": 5, "gender": 2}, embedding_dim=3, hidden_units=(4,)
     )
     features = {"user_id": 3, "item_id": 1, "gender": 1}
     explanation = explain_features(model, features, steps=16, item=1, item_title="Up")
@@ -115,8 +119,10 @@ def test_deepfm_completeness_and_labels():
 
 def test_two_tower_scores_the_pair():
     keras.utils.set_random_seed(0)
-    retrieval, user_model, item_model = keras_recsys.models.build_two_tower(
-        USER, ITEM, units=(4,)
+    retrieval = keras_recsys.models.build_two_tower(USER, ITEM, hidden_units=(4,))
+    user_model, item_model = (
+        retrieval.get_layer("user_tower"),
+        retrieval.get_layer("item_tower"),
     )
     explanation = explain_features(retrieval, EXAMPLE, method="occlusion")
     u = predict(

@@ -248,7 +248,7 @@ def test_row_occlusion_and_greedy_occlusion_equal_numpy_rescoring():
 
 def test_mult_vae_structure_and_completeness():
     keras.utils.set_random_seed(0)
-    model = keras_recsys.models.build_mult_vae(10, hidden_dims=(8,), latent_dim=4)
+    model = keras_recsys.models.build_mult_vae(10, hidden_units=(8,), latent_dim=4)
     encoder = keras_recsys.data.IdEncoder().fit(np.arange(100, 109))
     row = ROW.copy()  # column 0 is the padding code of the encoder, unused
     ig = explain_history(

@@ -32,7 +32,7 @@ def test_sequence_model_neighbours():
 
 def test_autoencoder_neighbours_use_the_decoder_columns():
     keras.utils.set_random_seed(0)
-    model = keras_recsys.models.build_mult_dae(10, hidden_dims=(8,), latent_dim=4)
+    model = keras_recsys.models.build_mult_dae(10, hidden_units=(8,), latent_dim=4)
     width_ten = [
         keras.ops.convert_to_numpy(w)
         for w in model.weights

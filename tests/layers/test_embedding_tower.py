@@ -54,7 +54,7 @@ def test_harness_batch_norm_l2():
         EmbeddingTower,
         {
             "feature_specs": SPECS,
-            "units": (8, 4),
+            "hidden_units": (8, 4),
             "dropout": 0.1,
             "normalization": "batch",
             "l2_normalize": True,
@@ -68,7 +68,7 @@ def test_harness_batch_norm_l2():
 
 @pytest.mark.parametrize("l2_normalize", [False, True])
 def test_matches_numpy_reference(l2_normalize):
-    tower = EmbeddingTower(SPECS, units=(5, 3), l2_normalize=l2_normalize)
+    tower = EmbeddingTower(SPECS, hidden_units=(5, 3), l2_normalize=l2_normalize)
     inputs = _inputs()
     out = _np(tower(inputs))
     np.testing.assert_allclose(out, _reference(tower, inputs), atol=1e-5, rtol=1e-5)
@@ -77,7 +77,7 @@ def test_matches_numpy_reference(l2_normalize):
 
 
 def test_no_units_concatenates_features():
-    tower = EmbeddingTower(SPECS, units=())
+    tower = EmbeddingTower(SPECS, hidden_units=())
     out = _np(tower(_inputs()))
     assert out.shape == (4, 4 + 3 + 2)
     # The all-padding genre list pools to zeros.
@@ -87,7 +87,7 @@ def test_no_units_concatenates_features():
 def test_padding_does_not_change_the_pooled_list():
     tower = EmbeddingTower(
         {"genres": {"type": "id_list", "vocabulary_size": 6, "embedding_dim": 3}},
-        units=(),
+        hidden_units=(),
     )
     short = _np(tower({"genres": np.array([[2, 4]])}))
     padded = _np(tower({"genres": np.array([[2, 0, 4, 0, 0]])}))
@@ -95,7 +95,7 @@ def test_padding_does_not_change_the_pooled_list():
 
 
 def test_missing_and_extra_features_are_named():
-    tower = EmbeddingTower(SPECS, units=(4,))
+    tower = EmbeddingTower(SPECS, hidden_units=(4,))
     inputs = _inputs()
     del inputs["age"]
     with pytest.raises(ValueError, match=r"missing features \['age'\]"):
@@ -107,7 +107,7 @@ def test_missing_and_extra_features_are_named():
 
 
 def test_id_out_of_range_raises_in_eager_call():
-    tower = EmbeddingTower(SPECS, units=(4,))
+    tower = EmbeddingTower(SPECS, hidden_units=(4,))
     inputs = _inputs()
     inputs["user_id"] = np.array([1, 10, 2, 3], dtype="int32")
     with pytest.raises(ValueError, match="user_id_embedding.*id 10"):
@@ -121,7 +121,7 @@ def test_id_out_of_range_raises_in_eager_call():
 def test_compiled_predict_reads_the_oov_row(backend):
     tower = EmbeddingTower(
         {"user_id": {"type": "id", "vocabulary_size": 5, "embedding_dim": 2}},
-        units=(),
+        hidden_units=(),
         embeddings_initializer="random_normal",
     )
     inputs = {"user_id": keras.Input(shape=(), dtype="int32", name="user_id")}
@@ -160,7 +160,7 @@ def test_compiled_predict_reads_the_oov_row(backend):
             ValueError,
             "normalization",
         ),
-        ({"feature_specs": SPECS, "units": (4, 0)}, ValueError, "units"),
+        ({"feature_specs": SPECS, "hidden_units": (4, 0)}, ValueError, "hidden_units"),
         ({"feature_specs": SPECS, "l2_normalize": 1}, TypeError, "l2_normalize"),
     ],
 )
@@ -170,7 +170,7 @@ def test_invalid_arguments(kwargs, error, match):
 
 
 def test_wrong_feature_shape_is_named():
-    tower = EmbeddingTower(SPECS, units=(4,))
+    tower = EmbeddingTower(SPECS, hidden_units=(4,))
     inputs = _inputs()
     inputs["age"] = np.zeros((4, 3), "float32")
     with pytest.raises(ValueError, match="'age'.*shape"):

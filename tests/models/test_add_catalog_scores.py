@@ -10,7 +10,9 @@ USERS, ITEMS = 6, 9
 
 
 def test_pair_model_scores_every_pair(tmp_path):
-    ncf = keras_recsys.models.build_ncf(USERS, ITEMS, embedding_dim=4, mlp_units=(4,))
+    ncf = keras_recsys.models.build_ncf(
+        USERS, ITEMS, embedding_dim=4, hidden_units=(4,)
+    )
     model = keras_recsys.models.add_catalog_scores(ncf, {"item_id": np.arange(ITEMS)})
     users = np.array([0, 3, 5])
     out = model.predict({"user_id": users, "item_id": np.array([1, 2, 3])}, verbose=0)
@@ -18,6 +20,7 @@ def test_pair_model_scores_every_pair(tmp_path):
     pairs = np.array([(u, j) for u in users for j in range(ITEMS)])
     flat = ncf.predict({"user_id": pairs[:, 0], "item_id": pairs[:, 1]}, verbose=0)
     expected = flat.reshape(len(users), ITEMS)
+    expected[:, 0] = -1e9  # code 0 is reserved: never recommended
     np.testing.assert_allclose(out["catalog"], expected, rtol=1e-5, atol=1e-6)
     model.save(tmp_path / "m.keras")
     loaded = keras.saving.load_model(tmp_path / "m.keras")
@@ -28,10 +31,14 @@ def test_pair_model_scores_every_pair(tmp_path):
 
 
 def test_two_tower_scores_the_catalog_with_the_current_item_tower():
-    retrieval, user_model, item_model = keras_recsys.models.build_two_tower(
+    retrieval = keras_recsys.models.build_two_tower(
         {"user_id": {"type": "id", "vocabulary_size": USERS, "embedding_dim": 4}},
         {"item_id": {"type": "id", "vocabulary_size": ITEMS, "embedding_dim": 4}},
-        units=(4,),
+        hidden_units=(4,),
+    )
+    user_model, item_model = (
+        retrieval.get_layer("user_tower"),
+        retrieval.get_layer("item_tower"),
     )
     model = keras_recsys.models.add_catalog_scores(
         retrieval, {"item_id": np.arange(ITEMS)}
@@ -47,7 +54,22 @@ def test_two_tower_scores_the_catalog_with_the_current_item_tower():
     users = user_model.predict({"user_id": np.arange(USERS)}, verbose=0)
     items = item_model.predict({"item_id": np.arange(ITEMS)}, verbose=0)
     got = model.predict(x, verbose=0)["catalog"]
-    np.testing.assert_allclose(got, users @ items.T, rtol=1e-5, atol=1e-6)
+    expected = users @ items.T
+    expected[:, 0] = -1e9
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_only_the_reserved_candidates_are_masked():
+    ncf = keras_recsys.models.build_ncf(USERS, ITEMS, embedding_dim=4)
+    candidates = np.array([3, 0, 5])
+    model = keras_recsys.models.add_catalog_scores(ncf, {"item_id": candidates})
+    users = np.array([1, 2])
+    out = model.predict({"user_id": users, "item_id": np.array([1, 2])}, verbose=0)
+    flat = ncf.predict(
+        {"user_id": np.repeat(users, 3), "item_id": np.tile(candidates, 2)}, verbose=0
+    ).reshape(2, 3)
+    np.testing.assert_allclose(out["catalog"][:, [0, 2]], flat[:, [0, 2]], rtol=1e-5)
+    np.testing.assert_array_equal(out["catalog"][:, 1], -1e9)
 
 
 def test_bad_arguments():

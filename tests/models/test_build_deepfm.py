@@ -16,7 +16,7 @@ def _w(model, name, index=0):
 
 
 def test_matches_numpy_and_saves(tmp_path):
-    model = build_deepfm(FIELDS, embedding_dim=3, mlp_units=(5,))
+    model = build_deepfm(FIELDS, embedding_dim=3, hidden_units=(5,))
     for name in FIELDS:  # non-zero first-order weights for a real check
         layer = model.get_layer(f"{name}_weight")
         layer.embeddings.assign(np.random.rand(*layer.embeddings.shape))

@@ -15,7 +15,7 @@ def _rows():
 def test_saves_and_loads_with_equal_predictions(tmp_path):
     model = build_mult_dae(
         25,
-        hidden_dims=(12,),
+        hidden_units=(12,),
         latent_dim=4,
         kernel_regularizer=keras.regularizers.L2(1e-4),
         seed=1,
@@ -29,20 +29,20 @@ def test_saves_and_loads_with_equal_predictions(tmp_path):
 
 
 def test_architecture():
-    block = build_mult_dae(7, hidden_dims=(6,), latent_dim=3).get_layer("dae")
+    block = build_mult_dae(7, hidden_units=(6,), latent_dim=3).get_layer("dae")
     assert [d.units for d in block.encoder] == [6, 3]
     assert [d.units for d in block.decoder] == [6, 7]
     assert block.dropout == 0.5 and block.l2_normalize
     params = inspect.signature(build_mult_dae).parameters
-    assert params["hidden_dims"].default == (600,)
+    assert params["hidden_units"].default == (600,)
     assert params["latent_dim"].default == 200
 
 
 def test_invalid_arguments():
     with pytest.raises(ValueError, match="num_items"):
         build_mult_dae(-3)
-    with pytest.raises(ValueError, match="hidden_dims"):
-        build_mult_dae(10, hidden_dims=(0,))
+    with pytest.raises(ValueError, match="hidden_units"):
+        build_mult_dae(10, hidden_units=(0,))
 
 
 def test_public_path():

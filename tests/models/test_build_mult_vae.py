@@ -13,7 +13,7 @@ def _rows():
 
 
 def test_saves_and_loads_with_equal_predictions(tmp_path):
-    model = build_mult_vae(25, hidden_dims=(12,), latent_dim=4, seed=1)
+    model = build_mult_vae(25, hidden_units=(12,), latent_dim=4, seed=1)
     model.get_layer("vae").beta.assign(0.25)
     expected = model.predict(_rows(), verbose=0)
     assert expected.shape == (8, 25)
@@ -31,7 +31,7 @@ def test_saves_and_loads_with_equal_predictions(tmp_path):
 def test_paper_defaults():
     # [I-600-200-600-I], dropout 0.5 on the input (Liang et al. 2018).
     params = inspect.signature(build_mult_vae).parameters
-    assert params["hidden_dims"].default == (600,)
+    assert params["hidden_units"].default == (600,)
     assert params["latent_dim"].default == 200
     assert params["dropout"].default == 0.5
     assert params["activation"].default == "tanh"

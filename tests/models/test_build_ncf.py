@@ -40,7 +40,7 @@ def _reference(model, variant, users, items):
 
 @pytest.mark.parametrize("variant", ["gmf", "mlp", "neumf"])
 def test_matches_numpy_and_saves(variant, tmp_path):
-    model = build_ncf(12, 9, variant=variant, embedding_dim=4, mlp_units=(6, 3))
+    model = build_ncf(12, 9, variant=variant, embedding_dim=4, hidden_units=(6, 3))
     users = np.array([0, 11, 5, 3], dtype="int32")
     items = np.array([8, 0, 4, 4], dtype="int32")
     inputs = {"user_id": users, "item_id": items}
@@ -63,7 +63,7 @@ def test_bad_ids_raise_in_eager_calls():
     [
         ({"variant": "deep"}, ValueError, "variant"),
         ({"embedding_dim": 0}, ValueError, "embedding_dim"),
-        ({"mlp_units": ()}, ValueError, "mlp_units"),
+        ({"hidden_units": ()}, ValueError, "hidden_units"),
         ({"num_users": 0}, ValueError, "num_users"),
     ],
 )
@@ -87,13 +87,18 @@ def _randomize(model, seed):
 @pytest.mark.parametrize("alpha", [0.5, 0.2, 1.0])
 def test_neumf_from_pretrained_starts_as_weighted_sum(alpha, tmp_path):
     gmf = build_ncf(12, 9, variant="gmf", embedding_dim=4)
-    mlp = build_ncf(12, 9, variant="mlp", mlp_embedding_dim=5, mlp_units=(6, 3))
+    mlp = build_ncf(12, 9, variant="mlp", mlp_embedding_dim=5, hidden_units=(6, 3))
     _randomize(gmf, 1)
     _randomize(mlp, 2)
-    neumf = keras_recsys.models.neumf_from_pretrained(gmf, mlp, alpha=alpha)
     users = np.array([0, 11, 5, 3, 7], dtype="int32")
     items = np.array([8, 0, 4, 4, 2], dtype="int32")
     inputs = {"user_id": users, "item_id": items}
+    # The sizes are read from the stamped hyper-parameters, which the
+    # .keras files keep.
+    gmf = assert_saves_and_loads(gmf, inputs, tmp_path)
+    mlp = assert_saves_and_loads(mlp, inputs, tmp_path)
+    assert mlp.hyperparameters["hidden_units"] == [6, 3]
+    neumf = keras_recsys.models.neumf_from_pretrained(gmf, mlp, alpha=alpha)
     expected = alpha * _reference(gmf, "gmf", users, items) + (1 - alpha) * (
         _reference(mlp, "mlp", users, items)
     )
@@ -109,15 +114,18 @@ def test_neumf_from_pretrained_starts_as_weighted_sum(alpha, tmp_path):
 
 def test_neumf_from_pretrained_bad_arguments():
     gmf = build_ncf(4, 6, variant="gmf", embedding_dim=2)
-    mlp = build_ncf(4, 6, variant="mlp", mlp_units=(4, 2))
+    mlp = build_ncf(4, 6, variant="mlp", hidden_units=(4, 2))
     with pytest.raises(ValueError, match="alpha"):
         keras_recsys.models.neumf_from_pretrained(gmf, mlp, alpha=1.5)
     with pytest.raises(TypeError, match="gmf_model"):
         keras_recsys.models.neumf_from_pretrained("gmf", mlp)
-    with pytest.raises(ValueError, match="gmf_model.*gmf_user_embedding"):
+    with pytest.raises(ValueError, match="gmf_model.*variant='gmf'"):
         keras_recsys.models.neumf_from_pretrained(mlp, mlp)
-    with pytest.raises(ValueError, match="mlp_model.*mlp_user_embedding"):
+    with pytest.raises(ValueError, match="mlp_model.*variant='mlp'"):
         keras_recsys.models.neumf_from_pretrained(gmf, gmf)
-    other = build_ncf(5, 6, variant="mlp", mlp_units=(4, 2))
+    plain = keras.Model(mlp.input, mlp.output)  # not stamped by build_ncf
+    with pytest.raises(ValueError, match="mlp_model.*built by None"):
+        keras_recsys.models.neumf_from_pretrained(gmf, plain)
+    other = build_ncf(5, 6, variant="mlp", hidden_units=(4, 2))
     with pytest.raises(ValueError, match=r"\(4, 6\) and \(5, 6\)"):
         keras_recsys.models.neumf_from_pretrained(gmf, other)

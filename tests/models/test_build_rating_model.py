@@ -28,7 +28,7 @@ def _inputs():
 
 
 def test_output_is_mlp_plus_biases_and_saves(tmp_path):
-    model = build_rating_model(USER, ITEM, units=(6,), global_mean=3.5)
+    model = build_rating_model(USER, ITEM, hidden_units=(6,), global_mean=3.5)
     for name in ("user_id_bias", "item_id_bias", "occupation_bias"):
         layer = model.get_layer(name)
         layer.embeddings.assign(np.random.rand(*layer.embeddings.shape))
@@ -55,7 +55,7 @@ def test_output_is_mlp_plus_biases_and_saves(tmp_path):
 
 
 def test_fits_ratings():
-    model = build_rating_model(USER, ITEM, units=(8,), global_mean=3.0)
+    model = build_rating_model(USER, ITEM, hidden_units=(8,), global_mean=3.0)
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
     inputs = _inputs()
     model_initial = model.predict(inputs, verbose=0)[:, 0]

@@ -27,7 +27,11 @@ def _batch(n=8, seed=0):
 
 
 def test_scores_are_user_item_dot_products_and_save(tmp_path):
-    retrieval, user_model, item_model = build_two_tower(USER, ITEM, units=(8, 4))
+    retrieval = build_two_tower(USER, ITEM, hidden_units=(8, 4))
+    user_model, item_model = (
+        retrieval.get_layer("user_tower"),
+        retrieval.get_layer("item_tower"),
+    )
     batch = _batch()
     scores = retrieval.predict(batch, verbose=0)
     users = user_model.predict({k: batch[k] for k in USER}, verbose=0)
@@ -42,7 +46,11 @@ def test_scores_are_user_item_dot_products_and_save(tmp_path):
 
 
 def test_item_model_becomes_an_index():
-    _, user_model, item_model = build_two_tower(USER, ITEM, units=(8, 4))
+    retrieval = build_two_tower(USER, ITEM, hidden_units=(8, 4))
+    user_model, item_model = (
+        retrieval.get_layer("user_tower"),
+        retrieval.get_layer("item_tower"),
+    )
     catalog = {
         "item_id": np.arange(15, dtype="int32"),
         "genres": np.zeros((15, 3), "int32"),
@@ -60,7 +68,7 @@ def test_item_model_becomes_an_index():
 def test_shared_and_missing_feature_names():
     with pytest.raises(ValueError, match=r"Both have \['user_id'\]"):
         build_two_tower(USER, {"user_id": USER["user_id"]})
-    retrieval, _, _ = build_two_tower(USER, ITEM, units=(4,))
+    retrieval = build_two_tower(USER, ITEM, hidden_units=(4,))
     batch = _batch()
     del batch["genres"]
     with pytest.raises(ValueError, match="genres"):

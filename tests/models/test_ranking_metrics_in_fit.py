@@ -130,7 +130,7 @@ def _pairs(build, loss, labels="clicks"):
 
 
 def _two_tower(n):
-    retrieval, _, _ = keras_recsys.models.build_two_tower(
+    retrieval = keras_recsys.models.build_two_tower(
         {
             "user_id": {
                 "type": "id",
@@ -139,7 +139,7 @@ def _two_tower(n):
             }
         },
         {"item_id": {"type": "id", "vocabulary_size": n, "embedding_dim": 8}},
-        units=(8,),
+        hidden_units=(8,),
     )
     return retrieval
 
@@ -154,7 +154,7 @@ def _rating_model(n):
             }
         },
         {"item_id": {"type": "id", "vocabulary_size": n, "embedding_dim": 4}},
-        units=(8,),
+        hidden_units=(8,),
     )
 
 
@@ -162,7 +162,7 @@ BCE = keras.losses.BinaryCrossentropy(from_logits=True)
 FAMILIES = {
     "ncf": _pairs(
         lambda n: keras_recsys.models.build_ncf(
-            NUM_USERS + 1, n, embedding_dim=4, mlp_units=(8,)
+            NUM_USERS + 1, n, embedding_dim=4, hidden_units=(8,)
         ),
         BCE,
     ),
@@ -171,7 +171,7 @@ FAMILIES = {
     ),
     "deepfm": _pairs(
         lambda n: keras_recsys.models.build_deepfm(
-            {"user_id": NUM_USERS + 1, "item_id": n}, embedding_dim=4, mlp_units=(8,)
+            {"user_id": NUM_USERS + 1, "item_id": n}, embedding_dim=4, hidden_units=(8,)
         ),
         BCE,
     ),
@@ -187,11 +187,11 @@ FAMILIES = {
         keras_recsys.losses.MaskedMeanSquaredError(),
     ),
     "mult_dae": _autoencoder(
-        lambda n: keras_recsys.models.build_mult_dae(n, hidden_dims=(), latent_dim=8),
+        lambda n: keras_recsys.models.build_mult_dae(n, hidden_units=(), latent_dim=8),
         keras_recsys.losses.MultinomialLogLikelihood(),
     ),
     "mult_vae": _autoencoder(
-        lambda n: keras_recsys.models.build_mult_vae(n, hidden_dims=(), latent_dim=8),
+        lambda n: keras_recsys.models.build_mult_vae(n, hidden_units=(), latent_dim=8),
         keras_recsys.losses.MultinomialLogLikelihood(),
     ),
     "cdae": _autoencoder(

@@ -165,7 +165,7 @@ def test_grouped_examples_clip_each_user_as_one():
 def test_dropout_masks_differ_between_examples(seed):
     # Seeded dropout takes another path on PyTorch (one example at a time).
     model = keras_recsys.models.build_mult_dae(
-        12, hidden_dims=(), latent_dim=4, dropout=0.5, seed=seed
+        12, hidden_units=(), latent_dim=4, dropout=0.5, seed=seed
     )
     dp = DPModel(model, l2_norm_clip=float("inf"), noise_multiplier=0.0)
     dp.compile(optimizer="sgd", loss=keras_recsys.losses.MultinomialLogLikelihood())

@@ -54,7 +54,7 @@ def test_only_two_tower_recommenders():
     users, items = _encoders(events)
     import keras_recsys
 
-    dae = keras_recsys.models.build_mult_dae(num_items=NUM_ITEMS, hidden_dims=(4,))
+    dae = keras_recsys.models.build_mult_dae(num_items=NUM_ITEMS, hidden_units=(4,))
     rec = Recommender.from_autoencoder(dae, users, items, events, max_k=3)
     with pytest.raises(ValueError, match="from_two_tower"):
         AnnIndex().build(rec)

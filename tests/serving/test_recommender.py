@@ -83,7 +83,7 @@ def test_sequence_model_reads_the_last_items():
 def test_autoencoder_reads_the_interaction_row():
     events = _events()
     users, items = _encoders(events)
-    dae = keras_recsys.models.build_mult_dae(num_items=NUM_ITEMS, hidden_dims=(4,))
+    dae = keras_recsys.models.build_mult_dae(num_items=NUM_ITEMS, hidden_units=(4,))
     rec = Recommender.from_autoencoder(dae, users, items, events, max_k=5)
     queries = np.array(["u4", "u6"])
     seen, popularity = _seen_and_popularity(events, users, items, queries)
@@ -140,7 +140,7 @@ def test_batch_job_streams_raw_ids(tmp_path):
 def test_invalid_arguments():
     events = _events()
     users, items = _encoders(events)
-    model = keras_recsys.models.build_mult_dae(num_items=NUM_ITEMS, hidden_dims=(4,))
+    model = keras_recsys.models.build_mult_dae(num_items=NUM_ITEMS, hidden_units=(4,))
     with pytest.raises(ValueError, match="max_k"):
         Recommender.from_autoencoder(model, users, items, events, max_k=NUM_ITEMS + 1)
     with pytest.raises(ValueError, match="column"):
