@@ -197,6 +197,15 @@ class TopKRetrieval(keras.layers.Layer):
 
     def _check_inputs(self, inputs, exclude_ids):
         check_numeric("inputs", inputs)
+        shape = tuple(getattr(inputs, "shape", np.shape(inputs)))
+        dim = self.embedding_dim if self.built else None
+        if len(shape) != 2 or (None not in (dim, shape[1]) and shape[1] != dim):
+            fail(
+                "inputs",
+                f"query embeddings of shape (batch, {dim or 'dim'})",
+                inputs,
+                shown=f"<shape {shape}>",
+            )
         if backend_utils.is_concrete(inputs):
             check_finite("inputs", backend_utils.to_numpy(inputs))
         if exclude_ids is None:

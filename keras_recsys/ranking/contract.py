@@ -337,12 +337,13 @@ def check_sample_weight(sample_weight):
     return sample_weight
 
 
-def check_no_nan(row_has_nan, name):
-    """Raises when a concrete (eager) input holds NaN.
+def check_no_nan(row_has_nan, name, what="NaN"):
+    """Raises when a concrete (eager) input holds NaN (or `what`).
 
     Args:
         row_has_nan: bool `(batch,)`, whether each row of the input holds NaN.
         name: str. The argument's name, for the message.
+        what: str. What the rows hold ("NaN", "infinity").
 
     Raises:
         ValueError: naming `name`, the first row with NaN and how many rows
@@ -356,31 +357,37 @@ def check_no_nan(row_has_nan, name):
     if rows.any():
         first = int(rows.argmax())
         raise ValueError(
-            f"`{name}` must not hold NaN. Received: {name} with NaN in "
+            f"`{name}` must not hold {what}. Received: {name} with {what} in "
             f"{int(rows.sum())} of {rows.shape[0]} rows (first: row {first})"
         )
 
 
 def rows_with_nan(y_true, y_pred):
-    """Bool `(batch,)`: rows where `y_true` or `y_pred` holds NaN.
+    """Bool `(batch,)`: rows where `y_pred` holds NaN or `y_true` NaN or inf.
 
-    Row sums are NaN when a row holds NaN, and also when it holds both +inf
-    and -inf; only when some row sum is NaN are the rows checked one value at
-    a time. Two reads of the inputs, no full-size temporary, in the common
-    case.
+    An infinite label has no finite gain (NDCG would be NaN). Row sums are
+    NaN when a row holds NaN (or both +inf and -inf); the label sums are
+    also infinite for an infinite label; only then are the rows checked one
+    value at a time. Two reads of the inputs, no full-size temporary, in the
+    common case.
     """
-    sums = ops.sum(y_true, axis=1) + ops.cast(ops.sum(y_pred, axis=1), "float32")
+    label_sums = ops.sum(y_true, axis=1)
+    sums = label_sums + ops.cast(ops.sum(y_pred, axis=1), "float32")
+    suspect = ops.logical_or(
+        ops.any(ops.isnan(sums)), ops.logical_not(ops.all(ops.isfinite(label_sums)))
+    )
 
     def exact():
         return ops.logical_or(
-            ops.any(ops.isnan(y_true), axis=1), ops.any(ops.isnan(y_pred), axis=1)
+            ops.any(ops.logical_not(ops.isfinite(y_true)), axis=1),
+            ops.any(ops.isnan(y_pred), axis=1),
         )
 
-    return cond(ops.any(ops.isnan(sums)), exact, lambda: ops.zeros_like(sums, "bool"))
+    return cond(suspect, exact, lambda: ops.zeros_like(sums, "bool"))
 
 
 def nan_rows(y_true, y_pred):
-    """Bool `(batch,)` rows holding NaN; eager calls raise instead.
+    """Bool `(batch,)` rows holding NaN (or an infinite label); eager raises.
 
     The `ValueError` names the argument (`y_true` or `y_pred`), how many
     rows hold NaN and the first one. Inside a compiled step the rows are
@@ -390,6 +397,7 @@ def nan_rows(y_true, y_pred):
     bad_rows = rows_with_nan(y_true, y_pred)
     if is_concrete(bad_rows) and bool(to_numpy(ops.any(bad_rows))):
         check_no_nan(ops.any(ops.isnan(y_true), axis=1), "y_true")
+        check_no_nan(ops.any(ops.isinf(y_true), axis=1), "y_true", "infinity")
         check_no_nan(ops.any(ops.isnan(y_pred), axis=1), "y_pred")
     return bad_rows
 
