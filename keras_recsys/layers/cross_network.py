@@ -2,6 +2,7 @@ import keras
 from keras import ops
 
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_bool
 from keras_recsys.utils.validation import check_positive_int
 
 
@@ -63,10 +64,7 @@ class CrossNetwork(keras.layers.Layer):
         num_layers = check_positive_int("num_layers", num_layers)
         if projection_dim is not None:
             projection_dim = check_positive_int("projection_dim", projection_dim)
-        if not isinstance(use_bias, bool):
-            raise TypeError(
-                f"`use_bias` must be a bool. Received: use_bias={use_bias!r}"
-            )
+        use_bias = check_bool("use_bias", use_bias)
         super().__init__(**kwargs)
         self.num_layers = num_layers
         self.projection_dim = projection_dim

@@ -3,6 +3,11 @@ from keras import ops
 
 from keras_recsys.layers.id_embedding import IdEmbedding
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.backend_utils import is_concrete
+from keras_recsys.utils.backend_utils import to_numpy
+from keras_recsys.utils.validation import check_bool
+from keras_recsys.utils.validation import check_finite
+from keras_recsys.utils.validation import check_numeric
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_rate
@@ -76,7 +81,10 @@ class EmbeddingTower(keras.layers.Layer):
     and JAX when called directly or with `run_eagerly=True`, PyTorch always)
     and reads a reserved out-of-vocabulary row inside compiled graphs
     (`tf.function`, `jax.jit`: the default `fit`/`predict` on TensorFlow and
-    JAX). It never reads another id's row.
+    JAX). It never reads another id's row: float, bool or string ids are a
+    `TypeError` naming the feature (also when tracing), and int64 ids of
+    2**32 and above are out of range, not wrapped. Concrete numeric features
+    holding NaN or infinity are a `ValueError` naming the feature.
 
     Args:
         feature_specs: dict. Feature name -> spec dict as above.
@@ -166,10 +174,7 @@ class EmbeddingTower(keras.layers.Layer):
         dropout = check_rate("dropout", dropout)
         if normalization is not None:
             check_one_of("normalization", normalization, ("batch", "layer"))
-        if not isinstance(l2_normalize, bool):
-            raise TypeError(
-                f"`l2_normalize` must be a bool. Received: l2_normalize={l2_normalize!r}"
-            )
+        l2_normalize = check_bool("l2_normalize", l2_normalize)
         super().__init__(**kwargs)
         self.feature_specs = specs
         self.hidden_units = hidden_units
@@ -310,8 +315,25 @@ class EmbeddingTower(keras.layers.Layer):
         count = ops.maximum(ops.sum(mask, axis=1, keepdims=True), 1.0)
         return total / count
 
-    def call(self, inputs, training=None):
+    def __call__(self, inputs, *args, **kwargs):
+        # Before Keras converts them: JAX without x64 would wrap int64 ids.
+        self._check_values(inputs)
+        return super().__call__(inputs, *args, **kwargs)
+
+    def _check_values(self, inputs):
+        """Id features: integer dtype (and range when concrete); numeric: finite."""
         self._check_names(inputs)
+        for name, spec in self.feature_specs.items():
+            values, arg = inputs[name], f"inputs[{name!r}]"
+            if spec["type"] != "numeric":
+                self.embeddings[name].check_ids(values, name=arg)
+            elif is_concrete(values):
+                check_finite(arg, to_numpy(values))
+            else:
+                check_numeric(arg, values)
+
+    def call(self, inputs, training=None):
+        self._check_values(inputs)
         parts = [self._embed(name, inputs[name]) for name in self.feature_specs]
         x = parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=-1)
         norms = iter(self.norm_layers)

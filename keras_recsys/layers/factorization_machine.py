@@ -2,6 +2,7 @@ import keras
 from keras import ops
 
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_bool
 
 
 @keras_recsys_export("keras_recsys.layers.FactorizationMachine")
@@ -46,10 +47,7 @@ class FactorizationMachine(keras.layers.Layer):
     """
 
     def __init__(self, reduce_sum=True, **kwargs):
-        if not isinstance(reduce_sum, bool):
-            raise TypeError(
-                f"`reduce_sum` must be a bool. Received: reduce_sum={reduce_sum!r}"
-            )
+        reduce_sum = check_bool("reduce_sum", reduce_sum)
         super().__init__(**kwargs)
         self.reduce_sum = reduce_sum
 

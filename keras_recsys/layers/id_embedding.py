@@ -1,9 +1,11 @@
 import keras
-import numpy as np
 from keras import ops
 
 from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_bool
+from keras_recsys.utils.validation import check_id_range
+from keras_recsys.utils.validation import check_integer_ids
 from keras_recsys.utils.validation import check_positive_int
 
 
@@ -16,12 +18,22 @@ class IdEmbedding(keras.layers.Layer):
     TensorFlow on GPU returns zeros. `IdEmbedding` holds `input_dim` rows for
     the ids `0 .. input_dim - 1` plus one reserved out-of-vocabulary (OOV) row.
 
+    - Ids must have an integer dtype: float (2.7 would be truncated to
+      another id; NaN would read row 0), bool and string ids are a
+      `TypeError` naming the argument, on every backend and also when a
+      graph is traced (the dtype is known then).
     - In eager calls (the layer called directly, `run_eagerly=True`, and
       PyTorch's default training loop) an id out of range raises a
-      `ValueError` that names the offending id and `input_dim`.
+      `ValueError` that names the offending id and `input_dim`. The range is
+      compared in the ids' own dtype: an int64 id of 2**32 + j is out of
+      range, never wrapped to the id j.
     - Inside compiled graphs (`tf.function`, `jax.jit`, the default
       `fit`/`predict` on TensorFlow and JAX), where values cannot be read, an
       id out of range reads the OOV row instead, identically on every backend.
+    - A model's `keras.Input(dtype="int32")` casts what `predict` receives
+      before this layer sees it (an int64 id of 2**32 + j arrives as j):
+      check raw ids at the model boundary with
+      `keras_recsys.utils.validation.check_model_ids`.
 
     With `mask_zero=True`, id 0 is padding: the layer emits a mask that is
     False where the id is 0, and downstream mask-aware layers ignore those
@@ -67,10 +79,7 @@ class IdEmbedding(keras.layers.Layer):
     ):
         self.input_dim = check_positive_int("input_dim", input_dim)
         self.output_dim = check_positive_int("output_dim", output_dim)
-        if not isinstance(mask_zero, bool):
-            raise TypeError(
-                f"`mask_zero` must be a bool. Received: mask_zero={mask_zero!r}"
-            )
+        mask_zero = check_bool("mask_zero", mask_zero)
         super().__init__(**kwargs)
         self.mask_zero = mask_zero
         self.supports_masking = mask_zero
@@ -93,34 +102,32 @@ class IdEmbedding(keras.layers.Layer):
         )
         self.built = True
 
+    def __call__(self, inputs, *args, **kwargs):
+        if type(self).call is IdEmbedding.call:
+            # Check the caller's values before Keras converts them (JAX
+            # without x64 would first wrap an int64 id of 2**32 to int32).
+            self.check_ids(inputs)
+        return super().__call__(inputs, *args, **kwargs)
+
     def check_ids(self, ids, name="inputs"):
-        """Raises a `ValueError` if concrete `ids` are out of range."""
-        if not backend_utils.is_concrete(ids):
-            return
-        values = backend_utils.to_numpy(ids)
-        if values.size == 0:
-            return
-        if np.issubdtype(values.dtype, np.floating):
-            bad = ~np.isfinite(values) | (values != np.round(values))
-            if bad.any():
-                raise ValueError(
-                    f"`{name}` of {self.name} must hold integer ids. Received "
-                    f"the value {values[bad].flat[0]!r}"
-                )
-        low, high = values.min(), values.max()
-        if low < 0 or high >= self.input_dim:
-            wrong = low if low < 0 else high
-            raise ValueError(
-                f"`{name}` of {self.name} holds the id {int(wrong)}, out of range "
-                f"for input_dim={self.input_dim} (valid ids are 0..{self.input_dim - 1})"
-            )
+        """Checks ids: an integer dtype always, the range when concrete.
+
+        Float, bool and string ids are a `TypeError` (also when tracing: the
+        dtype is known then); concrete ids out of `0..input_dim - 1` a
+        `ValueError` naming the id and `input_dim`.
+        """
+        check_integer_ids(name, ids)
+        if backend_utils.is_concrete(ids):
+            check_id_range(name, backend_utils.to_numpy(ids), self.input_dim, self.name)
 
     def lookup_ids(self, inputs):
         """Returns the table rows that `inputs` read, OOV for bad ids."""
         self.check_ids(inputs)
-        ids = ops.cast(inputs, "int32")
+        ids = ops.convert_to_tensor(inputs)
+        # Compared in the ids' own dtype: casting first would wrap an int64
+        # id of 2**32 + j to the valid id j.
         valid = ops.logical_and(ids >= 0, ids < self.input_dim)
-        return ops.where(valid, ids, self.oov_index)
+        return ops.where(valid, ops.cast(ids, "int32"), self.oov_index)
 
     def call(self, inputs):
         outputs = ops.take(self.embeddings, self.lookup_ids(inputs), axis=0)

@@ -3,6 +3,7 @@ from keras import ops
 
 from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_bool
 
 
 @keras_recsys_export("keras_recsys.layers.InBatchSimilarity")
@@ -45,10 +46,7 @@ class InBatchSimilarity(keras.layers.Layer):
     """
 
     def __init__(self, cross_replica=False, **kwargs):
-        if not isinstance(cross_replica, bool):
-            raise TypeError(
-                f"`cross_replica` must be a bool. Received: cross_replica={cross_replica!r}"
-            )
+        cross_replica = check_bool("cross_replica", cross_replica)
         super().__init__(**kwargs)
         self.cross_replica = cross_replica
 

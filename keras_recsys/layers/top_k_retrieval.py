@@ -4,7 +4,13 @@ from keras import ops
 
 from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_finite
+from keras_recsys.utils.validation import check_integer_ids
+from keras_recsys.utils.validation import check_numeric
 from keras_recsys.utils.validation import check_positive_int
+from keras_recsys.utils.validation import fail
+
+_INT32 = np.iinfo("int32")
 
 
 def _arange_initializer(shape, dtype=None):
@@ -44,7 +50,11 @@ class TopKRetrieval(keras.layers.Layer):
         inputs: float tensor of query embeddings, shape `(batch, dim)`.
         exclude_ids: optional integer tensor `(batch, num_excluded)` of
             candidate ids not to return for each query; pad with `-1` (any id
-            not in the index).
+            not in the index). Float, bool or string ids are a `TypeError`
+            (also when tracing); concrete ids beyond int32 (which no candidate
+            has) a `ValueError`; inside a compiled graph they exclude nothing
+            (never wrapped to another id). Concrete queries holding NaN or
+            infinity are a `ValueError`.
 
     Returns:
         A tuple `(scores, ids)`, both of shape `(batch, k)`, best first:
@@ -130,7 +140,7 @@ class TopKRetrieval(keras.layers.Layer):
         if not np.issubdtype(ids.dtype, np.integer):
             raise TypeError(f"`ids` must be integers. Received dtype {ids.dtype}")
         # The ids are stored as int32: a larger id would wrap to another one.
-        info = np.iinfo("int32")
+        info = _INT32
         if ids.size and (ids.min() < info.min or ids.max() > info.max):
             bad = ids.max() if ids.max() > info.max else ids.min()
             raise ValueError(
@@ -180,7 +190,41 @@ class TopKRetrieval(keras.layers.Layer):
             embeddings, ids, k=k, chunk_size=chunk_size, **kwargs
         )
 
+    def __call__(self, inputs, exclude_ids=None, **kwargs):
+        # Before Keras converts them: JAX without x64 would wrap int64 ids.
+        self._check_inputs(inputs, exclude_ids)
+        return super().__call__(inputs, exclude_ids=exclude_ids, **kwargs)
+
+    def _check_inputs(self, inputs, exclude_ids):
+        check_numeric("inputs", inputs)
+        shape = tuple(getattr(inputs, "shape", np.shape(inputs)))
+        dim = self.embedding_dim if self.built else None
+        if len(shape) != 2 or (None not in (dim, shape[1]) and shape[1] != dim):
+            fail(
+                "inputs",
+                f"query embeddings of shape (batch, {dim or 'dim'})",
+                inputs,
+                shown=f"<shape {shape}>",
+            )
+        if backend_utils.is_concrete(inputs):
+            check_finite("inputs", backend_utils.to_numpy(inputs))
+        if exclude_ids is None:
+            return
+        check_integer_ids("exclude_ids", exclude_ids)
+        if backend_utils.is_concrete(exclude_ids):
+            values = np.asarray(backend_utils.to_numpy(exclude_ids))
+            if values.size and (values.min() < _INT32.min or values.max() > _INT32.max):
+                wrong = values.max() if values.max() > _INT32.max else values.min()
+                fail(
+                    "exclude_ids",
+                    f"candidate ids, which are int32 ({_INT32.min}..{_INT32.max})",
+                    exclude_ids,
+                    shown=f"<array holding {int(wrong)}>",
+                    detail="; such an id is never in the index: drop it",
+                )
+
     def call(self, inputs, exclude_ids=None):
+        self._check_inputs(inputs, exclude_ids)
         queries = ops.cast(inputs, self.compute_dtype)
         num_excluded = 0
         if exclude_ids is not None:
@@ -189,6 +233,12 @@ class TopKRetrieval(keras.layers.Layer):
                     "`exclude_ids` must have shape (batch, num_excluded). "
                     f"Received shape {tuple(exclude_ids.shape)}"
                 )
+            exclude_ids = ops.convert_to_tensor(exclude_ids)
+            # Ids beyond int32 match no candidate (candidate ids are int32);
+            # masked in their own dtype, since the cast would wrap them.
+            exclude_valid = ops.logical_and(
+                exclude_ids >= _INT32.min, exclude_ids <= _INT32.max
+            )
             exclude_ids = ops.cast(exclude_ids, "int32")
             num_excluded = int(exclude_ids.shape[1])
         neg_inf = ops.cast(float("-inf"), self.compute_dtype)
@@ -208,11 +258,11 @@ class TopKRetrieval(keras.layers.Layer):
             top_scores, top_index = ops.top_k(scores, keep, sorted=False)
             top_ids = ops.take(chunk_ids, top_index)
             if num_excluded:
+                equal = ops.equal(
+                    ops.expand_dims(top_ids, -1), ops.expand_dims(exclude_ids, 1)
+                )
                 hit = ops.any(
-                    ops.equal(
-                        ops.expand_dims(top_ids, -1), ops.expand_dims(exclude_ids, 1)
-                    ),
-                    axis=-1,
+                    ops.logical_and(equal, ops.expand_dims(exclude_valid, 1)), axis=-1
                 )
                 top_scores = ops.where(hit, neg_inf, top_scores)
             if best_scores is not None:

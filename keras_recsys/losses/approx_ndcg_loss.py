@@ -1,15 +1,15 @@
 """ApproxNDCG: NDCG with ranks smoothed by a sigmoid (Qin et al. 2010)."""
 
-import keras
 from keras import ops
 
 from keras_recsys.losses import listwise_utils
+from keras_recsys.losses.ranking_loss import RankingLoss
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_float
 
 
 @keras_recsys_export("keras_recsys.losses.ApproxNDCGLoss")
-class ApproxNDCGLoss(keras.losses.Loss):
+class ApproxNDCGLoss(RankingLoss):
     """One minus a smooth NDCG of each row, with sigmoid-approximated ranks.
 
     The rank of item i is approximated as
@@ -75,7 +75,7 @@ class ApproxNDCGLoss(keras.losses.Loss):
         self.gain = listwise_utils.check_gain(gain)
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
-    def call(self, y_true, y_pred):
+    def row_losses(self, y_true, y_pred):
         y_true, scores, valid = listwise_utils.list_inputs(y_true, y_pred)
         g = listwise_utils.gains(y_true, self.gain)
         diff = (ops.expand_dims(scores, 1) - ops.expand_dims(scores, 2)) / (

@@ -1,9 +1,9 @@
 """Bayesian personalized ranking loss."""
 
-import keras
 from keras import ops
 
 from keras_recsys.losses.pairwise_utils import pairwise_loss
+from keras_recsys.losses.ranking_loss import RankingLoss
 from keras_recsys.utils.api_export import keras_recsys_export
 
 
@@ -16,7 +16,7 @@ def _bpr_grad(diff):
 
 
 @keras_recsys_export("keras_recsys.losses.BPRLoss")
-class BPRLoss(keras.losses.Loss):
+class BPRLoss(RankingLoss):
     """Bayesian personalized ranking (BPR) loss over the pairs of each row.
 
     For each row, the mean over the pairs (i, j) with
@@ -63,5 +63,5 @@ class BPRLoss(keras.losses.Loss):
     def __init__(self, name="bpr_loss", reduction="sum_over_batch_size", dtype=None):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
-    def call(self, y_true, y_pred):
-        return ops.cast(pairwise_loss(y_true, y_pred, _bpr, _bpr_grad), self.dtype)
+    def row_losses(self, y_true, y_pred):
+        return pairwise_loss(y_true, y_pred, _bpr, _bpr_grad)

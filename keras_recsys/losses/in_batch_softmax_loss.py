@@ -3,6 +3,7 @@ from keras import ops
 
 from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_bool
 from keras_recsys.utils.validation import check_float
 
 _MASK_VALUE = -1e9
@@ -111,8 +112,7 @@ class InBatchSoftmaxLoss(keras.losses.Loss):
             ("logq_correction", logq_correction),
             ("cross_replica", cross_replica),
         ):
-            if not isinstance(value, bool):
-                raise TypeError(f"`{arg}` must be a bool. Received: {arg}={value!r}")
+            check_bool(arg, value)
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.temperature = temperature
         self.remove_accidental_hits = remove_accidental_hits

@@ -2,10 +2,10 @@
 
 import math
 
-import keras
 from keras import ops
 
 from keras_recsys.losses import listwise_utils
+from keras_recsys.losses.ranking_loss import RankingLoss
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_one_of
@@ -14,7 +14,7 @@ WEIGHTINGS = ("ndcg_loss2", "ndcg_loss2pp", "lambdarank")
 
 
 @keras_recsys_export("keras_recsys.losses.LambdaLoss")
-class LambdaLoss(keras.losses.Loss):
+class LambdaLoss(RankingLoss):
     """Pairwise logistic loss weighted by NDCG (the LambdaLoss framework).
 
     For each row, the sum over the pairs (i, j) with
@@ -113,7 +113,7 @@ class LambdaLoss(keras.losses.Loss):
             weights = weights + scale * gain_gap * swap
         return weights
 
-    def call(self, y_true, y_pred):
+    def row_losses(self, y_true, y_pred):
         y_true, scores, valid = listwise_utils.list_inputs(y_true, y_pred)
         pair = ops.logical_and(
             listwise_utils.pair_valid(valid),

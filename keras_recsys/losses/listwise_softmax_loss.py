@@ -1,14 +1,14 @@
 """Listwise softmax cross-entropy (ListNet-style) over a candidate list."""
 
-import keras
 from keras import ops
 
 from keras_recsys.losses import listwise_utils
+from keras_recsys.losses.ranking_loss import RankingLoss
 from keras_recsys.utils.api_export import keras_recsys_export
 
 
 @keras_recsys_export("keras_recsys.losses.ListwiseSoftmaxLoss")
-class ListwiseSoftmaxLoss(keras.losses.Loss):
+class ListwiseSoftmaxLoss(RankingLoss):
     """Softmax cross-entropy between a row's gains and its scores (ListNet).
 
     For each row, the target distribution puts `p_j = g_j / sum(g)` on item j,
@@ -63,7 +63,7 @@ class ListwiseSoftmaxLoss(keras.losses.Loss):
         self.gain = listwise_utils.check_gain(gain)
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
-    def call(self, y_true, y_pred):
+    def row_losses(self, y_true, y_pred):
         y_true, scores, valid = listwise_utils.list_inputs(y_true, y_pred)
         g = listwise_utils.gains(y_true, self.gain)
         target = ops.divide_no_nan(g, ops.sum(g, axis=1, keepdims=True))

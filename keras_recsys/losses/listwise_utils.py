@@ -16,6 +16,7 @@ from keras import ops
 
 from keras_recsys.ranking.contract import check_inputs
 from keras_recsys.ranking.row_functions import apply_gain
+from keras_recsys.ranking.row_functions import gain_exponent
 from keras_recsys.utils.validation import check_one_of
 
 GAINS = ("exponential", "linear")
@@ -32,10 +33,17 @@ def list_inputs(y_true, y_pred):
 
 
 def gains(y_true, gain_type):
-    """`(batch, n)` gains: `gain(label)` for relevant items, 0 otherwise."""
+    """`(batch, n)` gains: `gain(label)` for relevant items, 0 otherwise.
+
+    Exponential gains are divided by `2**gain_exponent(y_true)` per row
+    (1 when no label exceeds 1): only ratios to the row's ideal DCG use them.
+    """
     relevant = ops.greater(y_true, 0.0)
     safe = ops.where(relevant, y_true, ops.zeros_like(y_true))
-    return ops.where(relevant, apply_gain(safe, gain_type), ops.zeros_like(y_true))
+    # Scaled per row by a power of two (finite for labels of 200; the losses
+    # divide by the row's ideal DCG, so the scale cancels).
+    scaled = apply_gain(safe, gain_type, gain_exponent(y_true))
+    return ops.where(relevant, scaled, ops.zeros_like(y_true))
 
 
 def discount(ranks):

@@ -1,14 +1,13 @@
 """The multinomial log-likelihood loss of Mult-VAE."""
 
-import keras
 from keras import ops
 
-from keras_recsys.ranking.contract import check_inputs
+from keras_recsys.losses.ranking_loss import RankingLoss
 from keras_recsys.utils.api_export import keras_recsys_export
 
 
 @keras_recsys_export("keras_recsys.losses.MultinomialLogLikelihood")
-class MultinomialLogLikelihood(keras.losses.Loss):
+class MultinomialLogLikelihood(RankingLoss):
     """Negative multinomial log-likelihood of a row's items under a softmax.
 
     For each row, `-sum_j y_true[j] * log_softmax(y_pred)[j]`, the likelihood
@@ -56,13 +55,11 @@ class MultinomialLogLikelihood(keras.losses.Loss):
     ):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
-    def call(self, y_true, y_pred):
-        y_true, logits = check_inputs(y_true, y_pred)
-        logits = ops.cast(logits, "float32")
+    def row_losses(self, y_true, y_pred):
+        logits = ops.cast(y_pred, "float32")
         valid = ops.greater_equal(y_true, 0.0)
         # A finite fill (not -inf) keeps 0 * fill and its gradient finite.
         logits = ops.where(valid, logits, ops.full_like(logits, -1e9))
         log_probs = logits - ops.logsumexp(logits, axis=1, keepdims=True)
         weights = ops.where(valid, y_true, ops.zeros_like(y_true))
-        per_row = -ops.sum(weights * log_probs, axis=1)
-        return ops.cast(per_row, self.dtype)
+        return -ops.sum(weights * log_probs, axis=1)

@@ -1,15 +1,15 @@
 """Pairwise hinge (margin ranking) loss."""
 
-import keras
 from keras import ops
 
 from keras_recsys.losses.pairwise_utils import pairwise_loss
+from keras_recsys.losses.ranking_loss import RankingLoss
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_float
 
 
 @keras_recsys_export("keras_recsys.losses.PairwiseHingeLoss")
-class PairwiseHingeLoss(keras.losses.Loss):
+class PairwiseHingeLoss(RankingLoss):
     """Pairwise hinge loss: a margin between each relevant item and the rest.
 
     For each row, the mean over the pairs (i, j) with
@@ -60,7 +60,7 @@ class PairwiseHingeLoss(keras.losses.Loss):
         self.margin = check_float("margin", margin)
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
-    def call(self, y_true, y_pred):
+    def row_losses(self, y_true, y_pred):
         margin = self.margin
 
         def hinge(diff):
@@ -69,7 +69,7 @@ class PairwiseHingeLoss(keras.losses.Loss):
         def hinge_grad(diff):
             return -ops.cast(ops.less(diff, margin), "float32")
 
-        return ops.cast(pairwise_loss(y_true, y_pred, hinge, hinge_grad), self.dtype)
+        return pairwise_loss(y_true, y_pred, hinge, hinge_grad)
 
     def get_config(self):
         return {**super().get_config(), "margin": self.margin}

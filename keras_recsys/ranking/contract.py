@@ -18,12 +18,18 @@ this module (see docs/concepts.md):
 """
 
 import numbers
+import warnings
 
 import keras
+import numpy as np
 from keras import ops
 
+from keras_recsys.utils.backend_utils import float64_supported
 from keras_recsys.utils.backend_utils import is_concrete
 from keras_recsys.utils.backend_utils import to_numpy
+from keras_recsys.utils.validation import check_numeric
+from keras_recsys.utils.validation import dtype_name
+from keras_recsys.utils.validation import fail
 
 
 def cond(pred, true_fn, false_fn):
@@ -36,21 +42,72 @@ def cond(pred, true_fn, false_fn):
 def check_k(k):
     """Checks that `k` is a positive integer and returns it as an int."""
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        raise ValueError(f"`k` must be a positive integer. Received: k={k!r}")
+        # A ValueError for every bad `k` (also a wrong type), as always.
+        fail("k", "a positive integer", k)
     return int(k)
 
 
-def _standardize(y_true, y_pred):
-    y_true = ops.convert_to_tensor(y_true)
+# Integer dtypes that float32 cannot hold exactly (values above 2**24).
+_WIDE_INTS = ("int32", "uint32", "int64", "uint64")
+_warned = set()
+
+
+def warn_once(key, message):
+    """Emits `message` as a `UserWarning` once per process and `key`."""
+    if key not in _warned:
+        _warned.add(key)
+        warnings.warn(message, stacklevel=3)
+
+
+def _float64_or_warn(name, dtype):
+    """ "float64", warning once on JAX without x64 (it becomes float32)."""
+    if not float64_supported():
+        warn_once(
+            "float64",
+            f"`{name}` of dtype {dtype} is ranked as float32: JAX runs without "
+            "x64 (`jax.config.update('jax_enable_x64', True)` keeps float64), "
+            "so scores that differ only beyond float32 precision (integers "
+            "above 2**24, close float64 values) tie and the tie rule orders "
+            "them by index.",
+        )
+    return "float64"
+
+
+def as_scores(y_pred, name="y_pred"):
+    """Converts scores to a float tensor without creating ties.
+
+    float32 and float64 are kept (float64 becomes float32 on JAX without
+    x64, with a warning); half floats, bools and 8/16-bit ints are widened
+    to float32 and 32/64-bit ints to float64, both exact (int64 up to
+    2**53). Strings and other non-numbers are a `TypeError` naming `name`.
+    """
+    check_numeric(name, y_pred)
+    dtype = dtype_name(y_pred)
+    if dtype == "float64" or (dtype in _WIDE_INTS and is_concrete(y_pred)):
+        target = _float64_or_warn(name, dtype)
+        if isinstance(y_pred, (np.ndarray, np.generic, list, tuple)):
+            # Widen in numpy: JAX would first wrap int64 values to int32.
+            y_pred = np.asarray(y_pred, dtype=target)
     y_pred = ops.convert_to_tensor(y_pred)
-    pred_dtype = keras.backend.standardize_dtype(y_pred.dtype)
-    # Scores keep float32/float64 exactly (casting could create ties); half
-    # floats, ints and bools are widened to float32, which is exact for them.
-    if pred_dtype not in ("float32", "float64"):
-        y_pred = ops.cast(y_pred, "float32")
+    dtype = keras.backend.standardize_dtype(y_pred.dtype)
+    if dtype in _WIDE_INTS:
+        return ops.cast(y_pred, _float64_or_warn(name, dtype))
+    if dtype not in ("float32", "float64"):
+        return ops.cast(y_pred, "float32")
+    return y_pred
+
+
+def as_labels(y_true, name="y_true"):
+    """Converts labels to float32; strings are a `TypeError` naming `name`."""
+    check_numeric(name, y_true)
+    y_true = ops.convert_to_tensor(y_true)
     if keras.backend.standardize_dtype(y_true.dtype) != "float32":
         y_true = ops.cast(y_true, "float32")
-    return y_true, y_pred
+    return y_true
+
+
+def _standardize(y_true, y_pred):
+    return as_labels(y_true), as_scores(y_pred)
 
 
 def check_inputs(y_true, y_pred, k=None):
@@ -62,8 +119,8 @@ def check_inputs(y_true, y_pred, k=None):
         k: int or None. The cut-off; when given it must not exceed `n`.
 
     Returns:
-        `(y_true, y_pred)`: `y_true` as float32 and `y_pred` as float32 (or
-        float64 when it came as float64).
+        `(y_true, y_pred)`: `y_true` as float32 and `y_pred` as float32 or
+        float64 (see `as_scores`).
 
     Raises:
         ValueError: when a shape is not `(batch, n)`, the two shapes differ, or
@@ -125,11 +182,33 @@ def is_sparse(y_true, y_pred):
     )
 
 
+_INT32 = np.iinfo("int32")
+
+
 def _check_ids(ids, pred_shape):
-    """Eager only: the ids are integers (not score or label rows)."""
+    """The ids are numbers, not bools; eager: integers within int32."""
+    if dtype_name(ids) == "bool":
+        fail(
+            "y_true",
+            "item ids (ints) or a dense label row of the scores' shape",
+            ids,
+            TypeError,
+            shown="<values of dtype bool>",
+            detail=f". A bool y_true of shape {tuple(ids.shape)} is read as item "
+            f"ids (its shape is not the scores' shape {tuple(pred_shape)})",
+        )
     if not is_concrete(ids):
         return
     values = to_numpy(ids)
+    if values.dtype.kind in "iu" and values.size:
+        low, high = values.min(), values.max()
+        if low < _INT32.min or high > _INT32.max:
+            item = int(high) if high > _INT32.max else -int(low) - 2
+            raise ValueError(
+                f"`y_true` holds item id {item}, outside 0..{int(pred_shape[1]) - 1}"
+                f": the scores `y_pred` have {int(pred_shape[1])} columns, one per "
+                "item id"
+            )
     # NaN fails `values == round(values)` too.
     if values.dtype.kind == "f" and not (values == values.round()).all():
         raise ValueError(
@@ -139,6 +218,25 @@ def _check_ids(ids, pred_shape):
             "(`(batch,)`, or an int `(batch, m)` padded with -1) or a dense label row "
             "of the scores' shape `(batch, n)`."
         )
+
+
+def check_raw_ids(y_true, y_pred):
+    """Checks `y_true` before it becomes a tensor; returns it.
+
+    Strings are a `TypeError`. Concrete integer ids beyond int32 are a
+    `ValueError` here, before JAX (without x64) would wrap them to int32.
+    """
+    check_numeric("y_true", y_true)
+    check_numeric("y_pred", y_pred)
+    if isinstance(y_true, (list, tuple)):
+        y_true = np.asarray(y_true)
+    if not (is_concrete(y_true) and dtype_name(y_true) in _WIDE_INTS):
+        return y_true
+    if isinstance(y_pred, (list, tuple)):
+        y_pred = np.asarray(y_pred)
+    if len(y_pred.shape) == 2 and is_sparse(y_true, y_pred):
+        _check_ids(y_true, tuple(y_pred.shape))
+    return y_true
 
 
 def labels_from_ids(ids, y_pred):
@@ -155,10 +253,15 @@ def labels_from_ids(ids, y_pred):
         contract (1, 0, -1) and bool `(batch,)`, the rows holding an id
         outside `0..n-1` (that id is dropped; eager calls raise instead).
     """
+    check_numeric("y_true", ids)
     ids = ops.convert_to_tensor(ids)
     _check_ids(ids, y_pred.shape)
     if len(ids.shape) == 1:
         ids = ops.expand_dims(ids, 1)
+    if dtype_name(ids) in ("int64", "uint32", "uint64"):
+        # Clip before the cast (which would wrap 2**32 + j to item j): an id
+        # beyond int32 stays out of range (its row is NaN in a graph).
+        ids = ops.clip(ids, _INT32.min, _INT32.max)
     ids = ops.cast(ids, "int32")
     n = ops.shape(y_pred)[1]
     relevant = ops.greater_equal(ids, 0)
@@ -201,9 +304,27 @@ def labels_from_ids(ids, y_pred):
 
 
 def check_sample_weight(sample_weight):
-    """Returns `sample_weight` as a float32 scalar or `(batch,)` tensor."""
+    """Returns `sample_weight` as a float32 scalar or `(batch,)` tensor.
+
+    Weights must be finite and >= 0: eager calls raise a `ValueError`
+    naming `sample_weight` otherwise. Inside a compiled step the values
+    cannot be read; a NaN weight then makes the result NaN (visible), a
+    negative weight is used as given.
+    """
     if sample_weight is None:
         return None
+    check_numeric("sample_weight", sample_weight)
+    if is_concrete(sample_weight):
+        values = to_numpy(sample_weight).astype("float64")
+        bad = ~np.isfinite(values) | (values < 0)
+        if bad.any():
+            fail(
+                "sample_weight",
+                "finite and >= 0",
+                sample_weight,
+                shown=f"<array holding {values[bad].flat[0]}>",
+                detail=f" ({int(bad.sum())} of {values.size} values)",
+            )
     sample_weight = ops.cast(ops.convert_to_tensor(sample_weight), "float32")
     shape = tuple(sample_weight.shape)
     if len(shape) == 2 and shape[1] == 1:
@@ -216,12 +337,13 @@ def check_sample_weight(sample_weight):
     return sample_weight
 
 
-def check_no_nan(row_has_nan, name):
-    """Raises when a concrete (eager) input holds NaN.
+def check_no_nan(row_has_nan, name, what="NaN"):
+    """Raises when a concrete (eager) input holds NaN (or `what`).
 
     Args:
         row_has_nan: bool `(batch,)`, whether each row of the input holds NaN.
         name: str. The argument's name, for the message.
+        what: str. What the rows hold ("NaN", "infinity").
 
     Raises:
         ValueError: naming `name`, the first row with NaN and how many rows
@@ -235,24 +357,66 @@ def check_no_nan(row_has_nan, name):
     if rows.any():
         first = int(rows.argmax())
         raise ValueError(
-            f"`{name}` must not hold NaN. Received: {name} with NaN in "
+            f"`{name}` must not hold {what}. Received: {name} with {what} in "
             f"{int(rows.sum())} of {rows.shape[0]} rows (first: row {first})"
         )
 
 
 def rows_with_nan(y_true, y_pred):
-    """Bool `(batch,)`: rows where `y_true` or `y_pred` holds NaN.
+    """Bool `(batch,)`: rows where `y_pred` holds NaN or `y_true` NaN or inf.
 
-    Row sums are NaN when a row holds NaN, and also when it holds both +inf
-    and -inf; only when some row sum is NaN are the rows checked one value at
-    a time. Two reads of the inputs, no full-size temporary, in the common
-    case.
+    An infinite label has no finite gain (NDCG would be NaN). Row sums are
+    NaN when a row holds NaN (or both +inf and -inf); the label sums are
+    also infinite for an infinite label; only then are the rows checked one
+    value at a time. Two reads of the inputs, no full-size temporary, in the
+    common case.
     """
-    sums = ops.sum(y_true, axis=1) + ops.cast(ops.sum(y_pred, axis=1), "float32")
+    label_sums = ops.sum(y_true, axis=1)
+    sums = label_sums + ops.cast(ops.sum(y_pred, axis=1), "float32")
+    suspect = ops.logical_or(
+        ops.any(ops.isnan(sums)), ops.logical_not(ops.all(ops.isfinite(label_sums)))
+    )
 
     def exact():
         return ops.logical_or(
-            ops.any(ops.isnan(y_true), axis=1), ops.any(ops.isnan(y_pred), axis=1)
+            ops.any(ops.logical_not(ops.isfinite(y_true)), axis=1),
+            ops.any(ops.isnan(y_pred), axis=1),
         )
 
-    return cond(ops.any(ops.isnan(sums)), exact, lambda: ops.zeros_like(sums, "bool"))
+    return cond(suspect, exact, lambda: ops.zeros_like(sums, "bool"))
+
+
+def nan_rows(y_true, y_pred):
+    """Bool `(batch,)` rows holding NaN (or an infinite label); eager raises.
+
+    The `ValueError` names the argument (`y_true` or `y_pred`), how many
+    rows hold NaN and the first one. Inside a compiled step the rows are
+    returned so that the caller makes their values NaN: a NaN input shows
+    in the result and is never silently ignored.
+    """
+    bad_rows = rows_with_nan(y_true, y_pred)
+    if is_concrete(bad_rows) and bool(to_numpy(ops.any(bad_rows))):
+        check_no_nan(ops.any(ops.isnan(y_true), axis=1), "y_true")
+        check_no_nan(ops.any(ops.isinf(y_true), axis=1), "y_true", "infinity")
+        check_no_nan(ops.any(ops.isnan(y_pred), axis=1), "y_pred")
+    return bad_rows
+
+
+def nan_where(bad_rows, values):
+    """`values` with NaN in the rows `bad_rows`."""
+    return ops.where(bad_rows, ops.cast(float("nan"), values.dtype), values)
+
+
+def loss_inputs(y_true, y_pred):
+    """Checks the input of a ranking loss: `(y_true, y_pred, bad_rows)`.
+
+    As `check_inputs`, plus NaN: a `ValueError` in eager calls; inside a
+    compiled step the losses make the rows in `bad_rows` NaN.
+    """
+    y_true, y_pred = check_inputs(y_true, y_pred)
+    return y_true, y_pred, nan_rows(y_true, y_pred)
+
+
+def is_empty(y_pred):
+    """True when the batch is statically known to have no row."""
+    return y_pred.shape[0] == 0

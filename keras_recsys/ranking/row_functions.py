@@ -16,8 +16,6 @@ from keras import ops
 from keras_recsys.ranking import contract
 from keras_recsys.ranking.selection import TopK
 from keras_recsys.ranking.selection import top_k
-from keras_recsys.utils.backend_utils import is_concrete
-from keras_recsys.utils.backend_utils import to_numpy
 
 RowFunction = collections.namedtuple("RowFunction", ["fn", "options"])
 
@@ -79,9 +77,28 @@ def f1(topk, k, y_true):
     return ops.divide_no_nan(2.0 * p * r, p + r)
 
 
-def apply_gain(labels, gain):
+def gain_exponent(y_true):
+    """`(batch, 1)`: the power of two by which a row's gains are divided.
+
+    `max(largest label - 1, 0)`, so the exponential gains of labels up to 1
+    are `2**rel - 1` exactly, and a row of graded labels such as play counts
+    (200) has gains `(2**rel - 1) / 2**(max - 1)` <= 2 instead of overflowing
+    float32 (2**128) to inf and NaN. Dividing a row's gains and its ideal DCG
+    by the same power of two leaves NDCG unchanged and is exact.
+    """
+    return ops.maximum(ops.max(y_true, axis=1, keepdims=True) - 1.0, 0.0)
+
+
+def apply_gain(labels, gain, exponent=None):
+    """`2**rel - 1` ("exponential") or `rel` ("linear") of `labels`.
+
+    With `exponent` (see `gain_exponent`), exponential gains are divided by
+    `2**exponent`: `2**(rel - e) - 2**-e`, finite for any label.
+    """
     if gain == "exponential":
-        return ops.power(2.0, labels) - 1.0
+        if exponent is None:
+            return ops.power(2.0, labels) - 1.0
+        return ops.power(2.0, labels - exponent) - ops.power(2.0, -exponent)
     return labels
 
 
@@ -93,17 +110,21 @@ def _discount(ranks):
 @register("ndcg", options=("gain",))
 def ndcg(topk, k, y_true, gain="exponential"):
     relevant = ops.cast(topk.relevant, "float32")
-    dcg = ops.sum(relevant * apply_gain(topk.labels, gain) * _discount(topk.ranks), 1)
+    exponent = gain_exponent(y_true)
+    gains = apply_gain(topk.labels, gain, exponent)
+    dcg = ops.sum(relevant * gains * _discount(topk.ranks), 1)
     positions = ops.arange(k, dtype="float32")
 
     def graded_ideal():
         positive = ops.where(ops.greater(y_true, 0.0), y_true, ops.zeros_like(y_true))
         ideal_labels, _ = ops.top_k(positive, k, sorted=True)
         discounts = ops.expand_dims(_discount(positions), 0)
-        return ops.sum(apply_gain(ideal_labels, gain) * discounts, axis=1)
+        ideal_gains = apply_gain(ideal_labels, gain, exponent)
+        return ops.sum(ideal_gains * discounts, axis=1)
 
     def binary_ideal():
-        # All relevant labels are 1: the ideal DCG only depends on how many.
+        # All relevant labels are 1 (so the exponent is 0): the ideal DCG
+        # only depends on how many.
         cumulative = ops.cumsum(_discount(positions))
         count = ops.cast(ops.minimum(topk.num_relevant, float(k)), "int32")
         ideal = ops.take(cumulative, ops.maximum(count - 1, 0))
@@ -142,8 +163,9 @@ def ranking_inputs(y_true, y_pred, k):
         bool `(batch,)` rows whose value must be NaN (NaN inputs or ids out
         of range inside a compiled step; eager calls raise instead).
     """
+    y_true = contract.check_raw_ids(y_true, y_pred)
     y_true = ops.convert_to_tensor(y_true)
-    y_pred = ops.convert_to_tensor(y_pred)
+    y_pred = contract.as_scores(y_pred)
     out_of_range = None
     if contract.is_sparse(y_true, y_pred):
         if len(y_pred.shape) != 2:
@@ -153,18 +175,10 @@ def ranking_inputs(y_true, y_pred, k):
             )
         y_true, out_of_range = contract.labels_from_ids(y_true, y_pred)
     y_true, y_pred = contract.check_inputs(y_true, y_pred, k)
-    bad_rows = contract.rows_with_nan(y_true, y_pred)
-    if is_concrete(bad_rows) and bool(to_numpy(ops.any(bad_rows))):
-        # Eager: name the argument.
-        contract.check_no_nan(ops.any(ops.isnan(y_true), axis=1), "y_true")
-        contract.check_no_nan(ops.any(ops.isnan(y_pred), axis=1), "y_pred")
+    bad_rows = contract.nan_rows(y_true, y_pred)
     if out_of_range is not None:
         bad_rows = ops.logical_or(bad_rows, out_of_range)
     return y_true, y_pred, bad_rows
-
-
-def _nan_where(bad_rows, values):
-    return ops.where(bad_rows, ops.cast(float("nan"), values.dtype), values)
 
 
 def row_values(name, y_true, y_pred, k, **options):
@@ -183,8 +197,14 @@ def row_values(name, y_true, y_pred, k, **options):
         with no relevant item.
     """
     y_true, y_pred, bad_rows = ranking_inputs(y_true, y_pred, k)
+    if contract.is_empty(y_pred):
+        # An empty batch: no row, no value (a metric stays unchanged).
+        empty = ops.zeros((0,), "float32")
+        return empty, empty
     topk = top_k(y_true, y_pred, k)
-    values = _nan_where(bad_rows, ROW_FUNCTIONS[name].fn(topk, k, y_true, **options))
+    values = contract.nan_where(
+        bad_rows, ROW_FUNCTIONS[name].fn(topk, k, y_true, **options)
+    )
     has_relevant = ops.cast(ops.greater(topk.num_relevant, 0.0), "float32")
     return ops.cast(values, "float32"), has_relevant
 
@@ -204,6 +224,8 @@ def batch_sums(names, ks, options, y_true, y_pred):
     """
     k_max = max(ks)
     y_true, y_pred, bad_rows = ranking_inputs(y_true, y_pred, k_max)
+    if contract.is_empty(y_pred):
+        return ops.zeros((len(ks) * len(names),), "float32")
     topk = top_k(y_true, y_pred, k_max)
     has_relevant = ops.cast(ops.greater(topk.num_relevant, 0.0), "float32")
     graded = topk.graded(y_true)
@@ -219,6 +241,8 @@ def batch_sums(names, ks, options, y_true, y_pred):
         for name in names:
             row_function = ROW_FUNCTIONS[name]
             kwargs = {o: options[o] for o in row_function.options if o in options}
-            values = _nan_where(bad_rows, row_function.fn(cut, k, y_true, **kwargs))
+            values = contract.nan_where(
+                bad_rows, row_function.fn(cut, k, y_true, **kwargs)
+            )
             out.append(ops.sum(keras.ops.cast(values, "float32") * has_relevant))
     return ops.stack(out)

@@ -3,6 +3,7 @@
 from keras import ops
 
 from keras_recsys.ranking.contract import cond
+from keras_recsys.utils.backend_utils import stable_argsort
 
 
 class TopK:
@@ -51,8 +52,9 @@ def top_k(y_true, y_pred, k):
     by increasing index (a second `top_k` over a key unique per item).
 
     Order: the k selected items are sorted by score; runs of equal scores are
-    numbered, and the final order sorts by (run, index) with one integer
-    sort of k items per row. So ties cost `O(k log k)` per row, never a
+    numbered, and the final order sorts the k items by index, then stably by
+    run (two sorts of k items per row; no combined integer key, which would
+    overflow int32 for large k). So ties cost `O(k log k)` per row, never a
     `(batch, k, k)` comparison or a second pass over the row.
 
     Args:
@@ -97,19 +99,22 @@ def top_k(y_true, y_pred, k):
     def exact_selection():
         # The items above the k-th score get the keys 2n - index, those at it
         # n - index, the others 0: the k largest keys are the selection.
-        # Float keys: exact for n < 2**23, and `top_k` on floats is fast on
-        # every backend (XLA's integer top_k is not).
-        index = ops.expand_dims(ops.arange(n, dtype="float32"), 0)
-        n_float = ops.cast(n, "float32")
+        # Float keys are exact for n < 2**23, and `top_k` on floats is fast
+        # on every backend (XLA's integer top_k is not); larger or unknown
+        # n take int32 keys (exact for n < 2**30).
+        small = n_static is not None and n_static < 2**23
+        key_dtype = "float32" if small else "int32"
+        index = ops.expand_dims(ops.arange(n, dtype=key_dtype), 0)
+        n_float = ops.cast(n, key_dtype)
         valid = ops.greater_equal(y_true, 0.0)
         above = ops.logical_and(valid, ops.greater(masked, kth))
         at = ops.logical_and(valid, ops.equal(masked, kth))
         zero = ops.zeros_like(index)
         key = ops.where(
-            above, 2.0 * n_float - index, ops.where(at, n_float - index, zero)
+            above, 2 * n_float - index, ops.where(at, n_float - index, zero)
         )
         key_top, chosen = ops.top_k(key, m, sorted=True)
-        filled = ops.logical_and(ops.greater(key_top, 0.0), in_k)
+        filled = ops.logical_and(ops.greater(key_top, 0), in_k)
         return filled, ops.cast(chosen, "int32")
 
     def fast_selection():
@@ -133,8 +138,14 @@ def top_k(y_true, y_pred, k):
             [ops.zeros_like(new_run[:, :1]), ops.cumsum(new_run, axis=1)], axis=1
         )
         run = ops.where(filled, run, m)
-        index_rank = ops.cast(ops.argsort(ops.argsort(slots, axis=1), axis=1), "int32")
-        order = ops.argsort(run * m + index_rank, axis=1)
+        # Two sorts, no combined key: `run * m + index` overflows int32
+        # once m * m > 2**31 (k >= 46,340). The slots in index order, then
+        # a stable sort by run keeps index order within each run.
+        by_index = ops.cast(ops.argsort(slots, axis=1), "int32")
+        run_by_index = ops.take_along_axis(run, by_index, axis=1)
+        order = ops.take_along_axis(
+            by_index, ops.cast(stable_argsort(run_by_index, axis=1), "int32"), axis=1
+        )
         slots = ops.take_along_axis(slots, order, axis=1)
         filled = ops.take_along_axis(filled, order, axis=1)
     if extra:

@@ -443,3 +443,27 @@ def run_private_train_step(model, gradients_fn, update_logs, args):
     for variable, value in zip(model.non_trainable_variables, non_trainable):
         variable.assign(value)
     return update_logs(loss, count)
+
+
+# --- ranking core (keras_recsys.ranking) ---
+
+
+def stable_argsort(x, axis=-1):
+    """`keras.ops.argsort` that keeps equal values in their order (stable)."""
+    if backend() == "tensorflow":
+        # Keras's TensorFlow argsort does not ask tf.argsort for stability.
+        import tensorflow as tf
+
+        return tf.argsort(x, axis=axis, stable=True)
+    # jnp.argsort is stable by default; Keras's torch argsort asks for it.
+    return keras.ops.argsort(x, axis=axis)
+
+
+def float64_supported():
+    """False on JAX without x64, where float64 tensors silently become float32."""
+    if backend() == "jax":
+        # JAX keeps 32-bit types unless `jax_enable_x64` is set.
+        import jax
+
+        return bool(jax.config.jax_enable_x64)
+    return True

@@ -34,11 +34,11 @@ def test_eager_call_rejects_ids_out_of_range(bad):
 
 
 def test_float_ids_must_be_integral():
+    # A float dtype is refused (even 2.0): 2.7 would be truncated to id 2.
     layer = IdEmbedding(6, 2)
-    with pytest.raises(ValueError, match="integer ids"):
-        layer(np.array([1.5, 2.0]))
-    with pytest.raises(ValueError, match="integer ids"):
-        layer(np.array([np.nan, 2.0]))
+    for ids in ([1.5, 2.0], [np.nan, 2.0], [2.0, 1.0], [True, False]):
+        with pytest.raises(TypeError, match="`inputs` must be integer ids"):
+            layer(np.array(ids))
 
 
 def test_compiled_predict_routes_bad_ids_to_the_oov_row(backend):
