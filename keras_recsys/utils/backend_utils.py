@@ -443,3 +443,16 @@ def run_private_train_step(model, gradients_fn, update_logs, args):
     for variable, value in zip(model.non_trainable_variables, non_trainable):
         variable.assign(value)
     return update_logs(loss, count)
+
+
+# --- evaluation (evaluate_topk) ---
+
+
+def computes_in_float64():
+    """Whether float64 arrays keep float64 inside the backend's functions."""
+    if backend() == "jax":
+        # Without x64 mode JAX turns float64 inputs into float32.
+        import jax
+
+        return bool(jax.config.jax_enable_x64)
+    return True
