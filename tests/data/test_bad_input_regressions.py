@@ -235,3 +235,28 @@ def test_datasets_refuse_the_prefetching_enqueuer(name, settings):
     }[name]
     with pytest.raises(ValueError, match="workers=1 and use_multiprocessing"):
         make()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[1, "a", 2], np.array([1, "a", 2], dtype=object), [True, 1, 2], ["1", 2]],
+)
+def test_id_encoder_mixed_id_types_are_refused(values):
+    # Once [1, "a", 2] gave [0, 3, 0] (list stringified, then looked up).
+    with pytest.raises(TypeError, match="`values` mixes ids of different types"):
+        krd.IdEncoder().fit_transform(values)
+
+
+def test_id_encoder_ids_of_another_type_than_the_vocabulary_are_refused():
+    encoder = krd.IdEncoder().fit([10, 20, 30])
+    with pytest.raises(TypeError, match="string ids but the vocabulary holds numeric"):
+        encoder.transform(["10", "20"])
+    # Numbers compare exactly across int and float: 20.0 is id 20, 20.5 unknown.
+    np.testing.assert_array_equal(encoder.transform([20.0, 20.5, 30]), [2, 0, 3])
+
+
+def test_id_encoder_ints_and_floats_together_stay_exact():
+    big = 2**60 + 1  # not a float64
+    encoder = krd.IdEncoder().fit([big, 1.5, big])
+    assert encoder.vocabulary.tolist() == [1.5, big]
+    np.testing.assert_array_equal(encoder.transform([big, 2**60]), [2, 0])
