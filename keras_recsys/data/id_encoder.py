@@ -17,15 +17,19 @@ _KINDS = {
 }
 
 
-def _object_array(values):
+def _object_array(values, name):
     try:
         items = list(values)
     except TypeError:
         raise TypeError(
-            f"Ids must be a 1-D list, array or pandas Series. Received: {values!r}"
+            f"`{name}` must be a 1-D list, array or pandas Series of ids. "
+            f"Received: {values!r}"
         ) from None
     if any(isinstance(v, (list, tuple, np.ndarray)) for v in items):
-        return np.asarray(items)  # nested: reported as not 1-D
+        raise ValueError(
+            f"`{name}` must be 1-D: one scalar id per entry. Received: {name}="
+            f"{items[:5]!r}"
+        )
     arr = np.empty(len(items), dtype=object)
     arr[:] = items
     return arr
@@ -81,7 +85,7 @@ class IdEncoder:
             values = values.to_numpy()
         # A list goes through an object array first: `np.asarray([1, "a"])`
         # would turn every id into a string and hide the mix.
-        raw = values if isinstance(values, np.ndarray) else _object_array(values)
+        raw = values if isinstance(values, np.ndarray) else _object_array(values, name)
         if raw.ndim != 1:
             raise ValueError(f"`{name}` must be 1-D. Received shape {raw.shape}.")
         if pd.isna(raw).any():
