@@ -15,7 +15,10 @@ def check_queries(queries):
             raise ValueError("`queries` must not be an empty dict.")
         return {k: check_queries(v) for k, v in queries.items()}
     if isinstance(queries, (list, tuple)):
-        array = np.asarray(queries)
+        try:
+            array = np.asarray(queries)
+        except ValueError:  # ragged
+            array = np.empty(0, dtype=object)
         if array.dtype == object:
             raise TypeError(
                 "`queries` as a list must convert to a rectangular numpy array. "
