@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 
+from keras_recsys.data._utils import check_bool
 from keras_recsys.data._utils import check_finite_number
 from keras_recsys.data._utils import check_frame
 
@@ -38,6 +39,7 @@ def binarize(
     ```
     """
     threshold = check_finite_number("threshold", threshold)
+    drop_negatives = check_bool("drop_negatives", drop_negatives)
     check_frame(df, (rating_col,), "df")
     if not pd.api.types.is_numeric_dtype(df[rating_col]):
         raise ValueError(

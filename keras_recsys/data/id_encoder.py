@@ -4,6 +4,36 @@ import os
 import numpy as np
 import pandas as pd
 
+# The kinds of ids `pandas.api.types.infer_dtype` reports, grouped: ids of one
+# group compare exactly (1 and 1.0 are one id), ids of two groups never do.
+_KINDS = {
+    "integer": "numeric",
+    "floating": "numeric",
+    "mixed-integer-float": "numeric",
+    "decimal": "numeric",
+    "boolean": "boolean",
+    "datetime": "datetime",
+    "datetime64": "datetime",
+}
+
+
+def _object_array(values, name):
+    try:
+        items = list(values)
+    except TypeError:
+        raise TypeError(
+            f"`{name}` must be a 1-D list, array or pandas Series of ids. "
+            f"Received: {values!r}"
+        ) from None
+    if any(isinstance(v, (list, tuple, np.ndarray)) for v in items):
+        raise ValueError(
+            f"`{name}` must be 1-D: one scalar id per entry. Received: {name}="
+            f"{items[:5]!r}"
+        )
+    arr = np.empty(len(items), dtype=object)
+    arr[:] = items
+    return arr
+
 
 class IdEncoder:
     """Maps raw ids to contiguous integers `1..n`, with 0 for padding/unknown.
@@ -14,6 +44,11 @@ class IdEncoder:
     maps codes back. The vocabulary saves to and loads from JSON. Use
     `vocabulary_size` (n + 1) as the `input_dim` of an embedding table whose
     row 0 is padding.
+
+    Ids are compared exactly: 1 and 1.0 are one id, but 1 and "1" are two,
+    so ids of mixed types (numbers and strings, booleans and numbers) are
+    refused with a TypeError, and `transform` refuses ids of another type
+    than the vocabulary's (strings read from a CSV against integer ids).
 
     Args:
         unknown: str. What `transform` does with ids not in the vocabulary:
@@ -41,35 +76,51 @@ class IdEncoder:
         self.unknown = unknown
         self.vocabulary = None
         self._index = None
+        self._kind = None
 
     @staticmethod
     def _values(values, name):
+        """`values` as a 1-D array and the kind of its ids (see `_KINDS`)."""
         if isinstance(values, (pd.Series, pd.Index)):
-            arr = values.to_numpy()
+            values = values.to_numpy()
+        # A list goes through an object array first: `np.asarray([1, "a"])`
+        # would turn every id into a string and hide the mix.
+        raw = values if isinstance(values, np.ndarray) else _object_array(values, name)
+        if raw.ndim != 1:
+            raise ValueError(f"`{name}` must be 1-D. Received shape {raw.shape}.")
+        if pd.isna(raw).any():
+            raise ValueError(f"`{name}` holds missing (NaN/None) ids.")
+        inferred = pd.api.types.infer_dtype(raw, skipna=False)
+        if inferred in ("mixed", "mixed-integer"):
+            types = sorted({type(v).__name__ for v in raw})
+            raise TypeError(
+                f"`{name}` mixes ids of different types ({', '.join(types)}); "
+                "an id and its string form are different ids. Convert them to "
+                f"one type first. Received: {name}={raw[:5].tolist()!r}"
+            )
+        if inferred == "mixed-integer-float" or isinstance(values, np.ndarray):
+            # Ints and floats together stay exact Python numbers.
+            arr = raw
         else:
             arr = np.asarray(values)
-        if arr.ndim != 1:
-            raise ValueError(f"`{name}` must be 1-D. Received shape {arr.shape}.")
-        if pd.isna(arr).any():
-            raise ValueError(f"`{name}` holds missing (NaN/None) ids.")
-        return arr
+        return arr, _KINDS.get(inferred, inferred)
 
     def fit(self, values) -> "IdEncoder":
         """Learns the vocabulary: the distinct values of `values`, sorted."""
-        arr = self._values(values, "values")
+        arr, kind = self._values(values, "values")
         if arr.size == 0:
             raise ValueError("`values` is empty: nothing to fit.")
         uniques = pd.unique(arr)
         try:
             uniques = np.sort(uniques)
         except TypeError:
-            # Mixed types cannot be ordered; sort by their string form.
-            uniques = np.asarray(sorted(uniques, key=lambda v: (str(type(v)), str(v))))
+            # Python numbers of several types (int and float) in an object array.
+            uniques = np.asarray(sorted(uniques), dtype=object)
         self._set_vocabulary(uniques)
         return self
 
     def _set_vocabulary(self, vocabulary):
-        self.vocabulary = np.asarray(vocabulary)
+        self.vocabulary, self._kind = self._values(vocabulary, "vocabulary")
         self._index = pd.Index(self.vocabulary)
 
     def _check_fitted(self):
@@ -85,7 +136,13 @@ class IdEncoder:
     def transform(self, values) -> np.ndarray:
         """Maps ids to int64 codes: known ids to `1..n`, unknown ids to 0."""
         self._check_fitted()
-        arr = self._values(values, "values")
+        arr, kind = self._values(values, "values")
+        if arr.size and kind != self._kind:
+            raise TypeError(
+                f"`values` holds {kind} ids but the vocabulary holds {self._kind} "
+                f"ids (for instance {self.vocabulary[:1].tolist()[0]!r}); an id of another "
+                f"type is never in it. Received: values={arr[:5].tolist()!r}"
+            )
         codes = self._index.get_indexer(arr).astype("int64") + 1
         if self.unknown == "error" and np.any(codes == 0):
             bad = arr[codes == 0][0]

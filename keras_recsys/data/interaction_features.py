@@ -69,7 +69,13 @@ def interaction_features(
     """
     num_users = check_int("num_users", num_users, minimum=1)
     check_frame(df, (user_col, item_col, time_col), "df", (user_col, item_col))
-    genres = np.asarray(item_genres, dtype="float32")
+    genres = np.asarray(item_genres)
+    if genres.dtype == object or genres.dtype.kind not in "biuf":
+        raise TypeError(
+            "`item_genres` must be a numeric array (num_items, num_genres). "
+            f"Received dtype {genres.dtype}"
+        )
+    genres = genres.astype("float32")
     if genres.ndim != 2:
         raise ValueError(
             f"`item_genres` must be 2-D (num_items, num_genres). Received shape "

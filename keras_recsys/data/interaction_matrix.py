@@ -49,6 +49,17 @@ def interaction_matrix(
     check_frame(df, (user_col, item_col, value_col), "df", (user_col, item_col))
     num_users = check_int("num_users", num_users, minimum=1)
     num_items = check_int("num_items", num_items, minimum=1)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            f"`dtype` must be a numpy dtype. Received: dtype={dtype!r}"
+        ) from None
+    if value_col is not None and not pd.api.types.is_numeric_dtype(df[value_col]):
+        raise ValueError(
+            f"Column {value_col!r} (`value_col`) must be numeric. Received dtype "
+            f"{df[value_col].dtype}"
+        )
     users = as_int_ids(df[user_col].to_numpy(), f"df[{user_col!r}]")
     items = as_int_ids(df[item_col].to_numpy(), f"df[{item_col!r}]")
     check_id_range(users, 0, num_users, f"df[{user_col!r}]")

@@ -1,7 +1,10 @@
 import os
 import pathlib
 import re
+import shutil
+import tempfile
 import warnings
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -68,6 +71,13 @@ def _candidates(variant, data_dir, cache_dir):
 
 
 def _download(variant, cache_dir, url, sha256):
+    """Downloads, verifies and extracts an archive; returns where it went.
+
+    The archive is verified before anything is extracted, extracted into a
+    temporary folder and moved into place only once whole, so a failed
+    checksum or a corrupted archive leaves nothing in the cache: a later call
+    downloads again instead of reading a half-written folder.
+    """
     import keras
 
     origin = url or (_BASE_URL + f"{variant}.zip")
@@ -75,16 +85,40 @@ def _download(variant, cache_dir, url, sha256):
     if cache_dir is not None:
         # get_file silently falls back to /tmp/.keras for a missing folder.
         os.makedirs(cache_dir, exist_ok=True)
-    extracted = keras.utils.get_file(
-        fname=variant,
-        origin=origin,
-        file_hash=file_hash,
-        hash_algorithm="sha256",
-        extract=True,
-        cache_dir=None if cache_dir is None else os.fspath(cache_dir),
-    )
-    extracted = pathlib.Path(extracted)
-    return [extracted, extracted / variant]
+    expected_path = _keras_cache_dir(cache_dir) / "datasets" / f"{variant}_archive"
+    try:
+        archive = keras.utils.get_file(
+            fname=f"{variant}_archive",
+            origin=origin,
+            file_hash=file_hash,
+            hash_algorithm="sha256",
+            cache_dir=None if cache_dir is None else os.fspath(cache_dir),
+        )
+    except ValueError as e:
+        expected_path.unlink(missing_ok=True)
+        raise ValueError(
+            f"The {variant} archive downloaded from {origin} to {expected_path} "
+            f"failed its sha256 check ({e}); it was deleted. Retry, or provide "
+            "the files with data_dir=... ."
+        ) from e
+    archive = pathlib.Path(archive)
+    target = archive.parent / variant
+    staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{variant}-", dir=archive.parent))
+    try:
+        with zipfile.ZipFile(archive) as z:
+            z.extractall(staging)
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        archive.unlink(missing_ok=True)
+        raise ValueError(
+            f"The {variant} archive {archive} (from {origin}) is not a readable "
+            f"zip archive ({e}); it was deleted. Retry, or provide the files "
+            "with data_dir=... ."
+        ) from e
+    if target.exists():  # an earlier folder without the ratings file
+        shutil.rmtree(target)
+    os.replace(staging, target)
+    return [target, target / variant]
 
 
 # Where a variant's own files state its number of ratings.
@@ -333,12 +367,8 @@ def load_movielens(
     if folder is None and download:
         try:
             places += [p for p in _download(variant, cache_dir, url, sha256)]
-        except ValueError as e:
-            raise ValueError(
-                f"The downloaded {variant} archive failed its sha256 check "
-                f"({e}). Delete it from the Keras cache and retry, or provide "
-                "the files with data_dir=... ."
-            ) from e
+        except ValueError:
+            raise
         except Exception as e:  # network errors come in many types
             download_error = e
         folder = next((p for p in places if _holds(p, variant)), None)

@@ -1,6 +1,7 @@
 import gzip
 import io
 import os
+import zlib
 
 import pandas as pd
 
@@ -80,9 +81,19 @@ def read_interactions(
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No interaction file at {path!r}.")
-    data = _open_bytes(path)
+    try:
+        data = _open_bytes(path)
+    except (EOFError, OSError, zlib.error) as error:  # truncated or bad gzip
+        raise ValueError(
+            f"The gzip file {path!r} is truncated or corrupted: {error}"
+        ) from None
     if not data.strip():
         raise ValueError(f"The file {path!r} is empty.")
+    if b"\x00" in data:
+        raise ValueError(
+            f"The file {path!r} holds NUL bytes: it is binary or corrupted, not "
+            "a text table of interactions."
+        )
     if encoding is None:
         try:
             data.decode("utf-8")

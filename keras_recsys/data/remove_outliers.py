@@ -81,7 +81,10 @@ def remove_outliers(
                 raise ValueError(
                     f"`valid_range` must be (low, high). Received: {valid_range!r}"
                 )
-            low, high = valid_range
+            low, high = (
+                None if b is None else check_finite_number("valid_range", b)
+                for b in valid_range
+            )
             if low is not None and high is not None and low > high:
                 raise ValueError(f"`valid_range` has low > high: {valid_range!r}")
             if low is not None:

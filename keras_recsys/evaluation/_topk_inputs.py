@@ -1,12 +1,40 @@
-"""The per-user inputs of `evaluate_topk`: rows of ids, batches, labels."""
+"""The per-user inputs of `evaluate_topk`: checks, rows of ids, batches, labels.
+
+Ids follow the package convention: items are codes `1..num_items-1` and
+code 0 is padding/unknown, so column 0 is never ranked and a target of code
+0 is never relevant.
+"""
 
 import numpy as np
 
 
-def num_rows(queries):
+def check_queries(queries):
+    """Returns `queries` with lists turned into arrays; refuses other types."""
     if isinstance(queries, dict):
         if not queries:
             raise ValueError("`queries` must not be an empty dict.")
+        return {k: check_queries(v) for k, v in queries.items()}
+    if isinstance(queries, (list, tuple)):
+        try:
+            array = np.asarray(queries)
+        except ValueError:  # ragged
+            array = np.empty(0, dtype=object)
+        if array.dtype == object:
+            raise TypeError(
+                "`queries` as a list must convert to a rectangular numpy array. "
+                f"Received a ragged or mixed list of {len(queries)} entries"
+            )
+        return array
+    if not hasattr(queries, "shape") or not len(queries.shape):
+        raise TypeError(
+            "`queries` must be an array (num_users, ...), a dict of arrays or a "
+            f"scipy sparse matrix. Received: {type(queries).__name__} {queries!r:.80}"
+        )
+    return queries
+
+
+def num_rows(queries):
+    if isinstance(queries, dict):
         lengths = {k: num_rows(v) for k, v in queries.items()}
         if len(set(lengths.values())) != 1:
             raise ValueError(
@@ -27,32 +55,68 @@ def take(queries, index):
     return np.asarray(rows)
 
 
+def check_ids(name, ids, where=""):
+    """Returns `ids` as int64; refuses booleans, floats and negative ids."""
+    ids = np.asarray(ids)
+    if ids.size == 0:
+        return ids.astype("int64").reshape(-1)
+    if ids.dtype == bool or not np.issubdtype(ids.dtype, np.integer):
+        example = ids.reshape(-1)[0]
+        raise TypeError(
+            f"`{name}` must hold integer item ids (codes 1..num_items-1){where}. "
+            f"Received dtype {ids.dtype} (for instance {example!r})"
+        )
+    ids = ids.astype("int64").reshape(-1)
+    if ids.min() < 0:
+        raise ValueError(
+            f"`{name}` holds the negative item id {int(ids.min())}{where}; ids "
+            "are codes 1..num_items-1 (0 is padding/unknown)."
+        )
+    return ids
+
+
 class Rows:
-    """Per-user item columns from a list of arrays, a CSR matrix or a 1-D array."""
+    """Per-user item ids from a list of arrays, a CSR matrix or a 1-D array."""
 
     def __init__(self, value, num_users, name):
         self.name = name
         if hasattr(value, "tocsr"):
-            csr = value.tocsr()
+            csr = value.tocsr(copy=True)
             if csr.shape[0] != num_users:
                 raise ValueError(
                     f"`{name}` must have one row per user ({num_users}). "
                     f"Received: {name}.shape={csr.shape}"
                 )
+            if csr.dtype == object or np.isnan(csr.data.astype("float64")).any():
+                raise ValueError(f"`{name}` holds NaN (or non-numeric) entries.")
+            if name == "targets" and (csr.data < 0).any():
+                raise ValueError(
+                    "`targets` holds negative entries; an entry > 0 marks a "
+                    f"relevant item. Received the value {csr.data.min()}"
+                )
+            # An explicitly stored zero is not an interaction.
+            csr.eliminate_zeros()
+            csr.sort_indices()
             self.indptr = csr.indptr.astype("int64")
             self.indices = csr.indices.astype("int64")
             self.num_columns = csr.shape[1]
             return
         self.num_columns = None
         if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype != object:
-            if not np.issubdtype(value.dtype, np.integer):
-                raise TypeError(
-                    f"`{name}` as a 1-D array must hold integer item columns. "
-                    f"Received dtype {value.dtype}"
-                )
-            rows = [value[i : i + 1] for i in range(len(value))]
+            ids = check_ids(name, value)
+            rows = [ids[i : i + 1] for i in range(len(ids))]
         else:
-            rows = [np.asarray(r, dtype="int64").reshape(-1) for r in value]
+            try:
+                value = list(value)
+            except TypeError:
+                raise TypeError(
+                    f"`{name}` must be a list of id arrays, a CSR matrix or a 1-D "
+                    f"id array. Received: {type(value).__name__}"
+                ) from None
+            rows = [
+                check_ids(name, r, where=f" (user row {u})")
+                for u, r in enumerate(value)
+            ]
         if len(rows) != num_users:
             raise ValueError(
                 f"`{name}` must have one entry per user ({num_users}). "
@@ -64,22 +128,27 @@ class Rows:
             np.concatenate(rows).astype("int64") if rows else np.zeros(0, "int64")
         )
 
+    def max_id(self):
+        return int(self.indices.max()) if len(self.indices) else 0
+
     def check_range(self, num_items):
-        if len(self.indices) and (
-            self.indices.min() < 0 or self.indices.max() >= num_items
-        ):
-            bad = self.indices[(self.indices < 0) | (self.indices >= num_items)][0]
+        if len(self.indices) and self.indices.max() >= num_items:
+            bad = self.indices[self.indices >= num_items][0]
             raise ValueError(
-                f"`{self.name}` holds item column {bad}, outside 0..{num_items - 1}"
+                f"`{self.name}` holds item id {bad}, outside 0..{num_items - 1} "
+                f"(num_items={num_items})"
             )
 
     def drop_unknown(self, num_items, unknown_id=None):
-        """Drops the ids outside `0..num_items-1` (and `unknown_id`).
+        """Drops the ids 0, `num_items` and above (and `unknown_id`).
 
-        Returns how many were dropped: unknown items cannot be scored, so
+        Returns how many were dropped: code 0 is padding/unknown and ids past
+        the table are unknown (cold-start) items; they cannot be scored, so
         they are counted and reported, never ranked.
         """
-        unknown = (self.indices < 0) | (self.indices >= num_items)
+        unknown = self.indices == 0
+        if num_items is not None:
+            unknown |= self.indices >= num_items
         if unknown_id is not None:
             unknown |= self.indices == unknown_id
         if unknown.any():
@@ -97,7 +166,7 @@ class Rows:
         self.indices = self.indices[kept]
 
     def batch(self, start, stop):
-        """(row offsets within the batch, columns) of users start..stop-1."""
+        """(row offsets within the batch, ids) of users start..stop-1."""
         lo, hi = self.indptr[start], self.indptr[stop]
         lengths = np.diff(self.indptr[start : stop + 1])
         rows = np.repeat(np.arange(stop - start), lengths)
@@ -123,8 +192,24 @@ def unknown_queries(queries, unknown_id):
     return unknown.reshape(len(ids), -1).all(axis=1)
 
 
+def check_candidates(candidates, num_users, num_items):
+    candidates = np.asarray(candidates)
+    if candidates.ndim != 2 or candidates.shape[0] != num_users:
+        raise ValueError(
+            f"`candidates` must have shape (num_users={num_users}, C). "
+            f"Received: candidates.shape={candidates.shape}"
+        )
+    check_ids("candidates", candidates)
+    if num_items is not None and candidates.size and candidates.max() >= num_items:
+        raise ValueError(
+            f"`candidates` holds item id {int(candidates.max())}, outside "
+            f"0..{num_items - 1} (num_items={num_items})"
+        )
+    return candidates.astype("int64")
+
+
 def batch_labels(targets, exclude, start, stop, num_items, candidates):
-    """Labels of one batch: 1 target, -1 excluded, 0 otherwise."""
+    """Labels of one batch: 1 target, -1 excluded (and column 0), 0 otherwise."""
     batch = stop - start
     if candidates is None:
         labels = np.zeros((batch, num_items), dtype="float32")
@@ -133,6 +218,7 @@ def batch_labels(targets, exclude, start, stop, num_items, candidates):
             labels[rows, cols] = -1.0
         rows, cols = targets.batch(start, stop)
         labels[rows, cols] = 1.0
+        labels[:, 0] = -1.0  # code 0 is padding/unknown: never recommended
         return labels
     # Sampled protocol: label each candidate column through a per-batch map.
     full = batch_labels(targets, exclude, start, stop, num_items, None)
@@ -145,4 +231,17 @@ def batch_labels(targets, exclude, start, stop, num_items, candidates):
     duplicate = np.zeros(candidates.shape, dtype=bool)
     np.put_along_axis(duplicate, order, repeated, axis=1)
     labels[duplicate] = -1.0
+    # Every target must be a candidate, or its user would silently count less.
+    found = (labels > 0).sum(axis=1)
+    expected = np.diff(targets.indptr[start : stop + 1])
+    missing = np.flatnonzero(found < expected)
+    if len(missing):
+        u = int(missing[0])
+        _, ids = targets.batch(start + u, start + u + 1)
+        absent = sorted(set(ids.tolist()) - set(candidates[u].tolist()))
+        raise ValueError(
+            f"The candidates of user row {start + u} do not hold its target(s) "
+            f"{absent}; in the sampled protocol each user's `candidates` must "
+            "include its held-out targets."
+        )
     return labels

@@ -13,6 +13,7 @@ from keras_recsys.ranking import contract
 from keras_recsys.ranking import row_functions
 from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_int
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
 
@@ -34,7 +35,48 @@ def _scores(scorer, batch_queries):
         out = backend_utils.predict_on_batch(scorer, batch_queries)
     else:
         out = scorer(batch_queries)
-    return np.asarray(keras.ops.convert_to_numpy(out), dtype="float32")
+    return _exact_scores(np.asarray(keras.ops.convert_to_numpy(out)))
+
+
+def _exact_scores(scores):
+    """Scores in a dtype the ranking holds exactly (order and ties unchanged).
+
+    float32 and float64 are kept (a cast to float32 could create ties the
+    metric classes would not see); half floats, bools and small ints widen to
+    float32 exactly, larger ints to float64. Where the backend computes
+    without float64 (JAX without x64), float64 rows are replaced by their
+    dense ranks as float32, which keeps every order and every tie.
+    """
+    if scores.dtype == bool or scores.dtype.kind not in "biuf":
+        if scores.dtype != bool:
+            raise TypeError(
+                f"The scorer must return numeric scores. Received dtype {scores.dtype}"
+            )
+        return scores.astype("float32")
+    if scores.dtype.kind in "iu":
+        small = scores.size == 0 or np.abs(scores).max() <= 2**24
+        scores = scores.astype("float32" if small else "float64")
+    elif scores.dtype not in (np.float32, np.float64):
+        scores = scores.astype("float32")
+    if scores.dtype == np.float64 and not backend_utils.float64_supported():
+        scores = _dense_ranks(scores)
+    return scores
+
+
+def _dense_ranks(scores):
+    """Per row, the rank of each value among the row's distinct values."""
+    if scores.ndim != 2 or scores.shape[1] >= 2**24:
+        return scores  # the shape check reports it; ranks past 2**24 are inexact
+    order = np.argsort(scores, axis=1, kind="stable")
+    ordered = np.take_along_axis(scores, order, axis=1)
+    runs = np.zeros(scores.shape, "float32")
+    # NaN compares unequal to itself: each NaN is a run of its own (the NaN
+    # check then sees them).
+    runs[:, 1:] = np.cumsum(ordered[:, 1:] != ordered[:, :-1], axis=1)
+    runs[np.isnan(ordered)] = np.nan
+    ranks = np.empty_like(runs)
+    np.put_along_axis(ranks, order, runs, axis=1)
+    return ranks
 
 
 @keras_recsys_export("keras_recsys.evaluation.evaluate_topk")
@@ -62,35 +104,48 @@ def evaluate_topk(
     index first among equal scores) and accumulates every requested metric at
     every k. Only one batch of scores is held at a time, never a users x items
     matrix. Users without a target carry no weight (they are not counted).
+    Ids follow the package convention (docs/concepts.md): items are codes
+    `1..num_items-1` and code 0 is padding/unknown, so column 0 is never
+    recommended (it is always excluded) and a target of code 0 is never
+    relevant.
     The metrics are those of `keras_recsys.metrics` (see
     docs/metrics_and_losses.md).
 
     Args:
         scorer: a `keras.Model` or a callable. Full catalog: called on a batch
             of queries, returns `(batch, num_items)` scores whose column j is
-            item j. Sampled protocol: a callable taking
+            item j (float64 scores are ranked in float64, never cast to
+            float32; where the backend lacks float64, as JAX without x64,
+            they are ranked through their exact per-row order). Sampled
+            protocol: a callable taking
             `(batch_queries, batch_candidates)` and returning `(batch, C)`
             scores (see `pairwise_scorer`); a one-argument scorer (or a
             model) has its full scores gathered at the candidates.
         queries: what the scorer takes for the users: a numpy array
             `(num_users, ...)`, a dict of such arrays, or a scipy sparse
-            matrix (rows densified per batch as float32).
-        targets: per user, the held-out relevant item columns: a list of int
-            arrays, a scipy CSR matrix `(num_users, num_items)`, or a 1-D int
-            array of one item per user.
-        exclude: per user, the item columns not ranked (training items): a
-            list of int arrays or a CSR matrix. Never applied to the user's
+            matrix (rows densified per batch as float32). A list is turned
+            into a numpy array.
+        targets: per user, the held-out relevant item ids: a list of int
+            arrays, a scipy CSR matrix `(num_users, num_items)` (an entry > 0
+            is relevant; explicitly stored zeros are not), or a 1-D int
+            array of one item per user. Float, boolean and negative ids are
+            refused; id 0 and ids `>= num_items` are left out and counted.
+        exclude: per user, the item ids not ranked (training items): a
+            list of int arrays or a CSR matrix (stored zeros are not entries). Never applied to the user's
             targets. Defaults to `None`.
-        num_items: int. The catalog size. Defaults to `None`: taken from a CSR
+        num_items: int. The size of the item id table (n + 1 for n items,
+            `IdEncoder.vocabulary_size`). Defaults to `None`: taken from a CSR
             `targets`/`exclude` or from the scorer's output.
         metrics: names of registered ranking metrics: `"precision"`,
             `"recall"`, `"f1"`, `"ndcg"`, `"map"`, `"hit_rate"`, `"mrr"` (the
             stems of the metric classes' names). Defaults to `None`: all.
         ks: ints. The cut-offs. Defaults to `(10,)`.
-        candidates: optional int array `(num_users, C)` of item columns to
+        candidates: optional int array `(num_users, C)` of item ids to
             rank for each user (for instance the held-out item and 99 sampled
-            negatives). A candidate listed twice in a row is ranked once.
-            Defaults to `None` (full catalog).
+            negatives); it must hold each user's targets (a ValueError names
+            the user otherwise). A candidate listed twice in a row is ranked
+            once; candidate 0 is never ranked; negative ids and ids
+            `>= num_items` are refused. Defaults to `None` (full catalog).
         batch_size: int. Users per batch. Defaults to `256`.
         cap_at_k: bool. Recall divided by `min(k, relevant)`. Defaults to
             `False`.
@@ -104,9 +159,10 @@ def evaluate_topk(
         verbose: `"auto"`, 0 or 1. Whether to show a Keras progress bar.
             Defaults to `"auto"` (1).
 
-    Cold start: target ids outside `0..num_items-1` (and `unknown_id`)
+    Cold start: target ids 0, `num_items` and above (and `unknown_id`)
     cannot be scored; they are dropped and counted. A user left with no
-    target is not counted in `num_users`.
+    target is not counted in `num_users`; when no user is left, a ValueError
+    says so (every metric would be 0/0).
 
     Returns:
         A dict `{"<metric>@<k>": float, ..., "num_users": int}` (the same
@@ -124,13 +180,13 @@ def evaluate_topk(
     scorer = lambda users: np.tile(item_scores, (len(users), 1))
     keras_recsys.evaluation.evaluate_topk(
         scorer,
-        queries=np.array([0, 1]),
-        targets=[np.array([2]), np.array([0, 3])],
+        queries=np.array([1, 2]),
+        targets=[np.array([2]), np.array([1, 3])],
         exclude=[np.array([1]), np.array([])],
         metrics=("recall", "ndcg"),
         ks=(1, 2),
         verbose=0,
-    )  # {'recall@1': 0.5, ..., 'num_users': 2}
+    )  # {'recall@1': 0.75, ..., 'num_users': 2}
     ```
 
     References:
@@ -154,6 +210,7 @@ def evaluate_topk(
     check_one_of("gain", gain, ("exponential", "linear"))
     if verbose == "auto":
         verbose = 1
+    queries = inputs.check_queries(queries)
     num_users = inputs.num_rows(queries)
     if num_users == 0:
         raise ValueError("`queries` must hold at least one user. Received 0")
@@ -169,20 +226,17 @@ def evaluate_topk(
     if num_items is None:
         num_items = targets.num_columns or (exclude and exclude.num_columns)
     if num_items is not None:
-        num_items = check_positive_int("num_items", num_items)
-    if candidates is not None:
-        candidates = np.asarray(candidates)
-        if candidates.ndim != 2 or candidates.shape[0] != num_users:
-            raise ValueError(
-                f"`candidates` must have shape (num_users={num_users}, C). "
-                f"Received: candidates.shape={candidates.shape}"
-            )
-        if not np.issubdtype(candidates.dtype, np.integer):
-            raise TypeError(
-                f"`candidates` must hold integer item columns. Received dtype "
-                f"{candidates.dtype}"
-            )
+        num_items = check_int("num_items", num_items, min_value=2)
     pair_scorer = _takes_candidates(scorer)
+    if candidates is not None:
+        candidates = inputs.check_candidates(candidates, num_users, num_items)
+        if pair_scorer and num_items is None:
+            # Only the candidates are scored: the labels need ids up to theirs.
+            num_items = 1 + max(
+                int(candidates.max(initial=0)),
+                targets.max_id(),
+                exclude.max_id() if exclude is not None else 0,
+            )
     if pair_scorer and candidates is None and num_items is None:
         raise ValueError(
             "`num_items` is needed to rank the full catalog with a scorer that "
@@ -214,6 +268,16 @@ def evaluate_topk(
                 )
             else:
                 full = _scores(scorer, batch_queries)
+                _check_width(full, len(index), num_items, "the catalog")
+                if num_items is None:
+                    num_items = full.shape[1]
+                    if candidates.max(initial=0) >= num_items:
+                        raise ValueError(
+                            f"`candidates` holds item id {candidates.max()}, but "
+                            f"the scorer returned scores for {num_items} items "
+                            f"(ids 0..{num_items - 1}); pass `num_items` or a "
+                            "scorer that takes (queries, candidates)."
+                        )
                 scores = np.take_along_axis(full, batch_candidates, axis=1)
         elif pair_scorer:
             all_items = np.broadcast_to(np.arange(num_items), (len(index), num_items))
@@ -221,6 +285,7 @@ def evaluate_topk(
         else:
             scores = _scores(scorer, batch_queries)
         if num_items is None:
+            _check_width(scores, len(index), None, "the catalog")
             num_items = scores.shape[1]
         if b == 0:
             dropped = targets.drop_unknown(num_items, unknown_id)
@@ -228,6 +293,10 @@ def evaluate_topk(
                 unknown["num_unknown_targets"] = dropped
             if exclude is not None:
                 exclude.check_range(num_items)
+        if candidates is None:
+            _check_width(scores, len(index), num_items, "the catalog")
+        else:
+            _check_width(scores, len(index), candidates.shape[1], "the candidates")
         labels = inputs.batch_labels(
             targets,
             exclude,
@@ -236,15 +305,6 @@ def evaluate_topk(
             num_items,
             None if candidates is None else candidates[start:stop],
         )
-        if (
-            scores.ndim != 2
-            or scores.shape[0] != len(index)
-            or (scores.shape[1] != labels.shape[1])
-        ):
-            raise ValueError(
-                f"The scorer returned scores of shape {scores.shape} for "
-                f"{len(index)} users; expected {(len(index), labels.shape[1])}"
-            )
         nan_rows = np.isnan(scores[:rows]).any(axis=1)
         if nan_rows.any():
             bad = start + int(np.flatnonzero(nan_rows)[0])
@@ -264,13 +324,15 @@ def evaluate_topk(
         counted += int((labels > 0).any(axis=1).sum())
         if progbar is not None:
             progbar.update(b + 1)
+    if not counted:
+        raise ValueError(
+            "No user has a target to evaluate (every metric would be 0/0): "
+            "`targets` holds no item id in 1..num_items-1 once padding (code 0), "
+            f"unknown items and unknown users are left out. Left out: {unknown}"
+        )
     # `sums` is ordered by k, then metric; the result by metric, then k.
     sums = dict(zip([(m, k) for k in ks for m in metrics], sums))
-    results = {
-        f"{m}@{k}": (float(sums[m, k]) / counted if counted else 0.0)
-        for m in metrics
-        for k in ks
-    }
+    results = {f"{m}@{k}": float(sums[m, k]) / counted for m in metrics for k in ks}
     results["num_users"] = counted
     if unknown:
         warnings.warn(
@@ -279,6 +341,19 @@ def evaluate_topk(
             stacklevel=2,
         )
     return {**results, **unknown}
+
+
+def _check_width(scores, batch, width, what):
+    if (
+        scores.ndim != 2
+        or scores.shape[0] != batch
+        or (width is not None and scores.shape[1] != width)
+    ):
+        expected = (batch, "num_items" if width is None else width)
+        raise ValueError(
+            f"The scorer returned scores of shape {scores.shape} for {batch} "
+            f"users; expected {expected}, one column per item of {what}"
+        )
 
 
 @functools.lru_cache(maxsize=32)

@@ -40,6 +40,7 @@ def _reference(model, rows, targets, exclude, name, k):
     for u, (t, e) in enumerate(zip(targets, exclude)):
         labels[u, e] = -1.0
         labels[u, t] = 1.0
+    labels[:, 0] = -1.0  # code 0 is never recommended nor relevant
     return ref.mean(name, labels, scores, k)
 
 

@@ -235,3 +235,92 @@ def test_datasets_refuse_the_prefetching_enqueuer(name, settings):
     }[name]
     with pytest.raises(ValueError, match="workers=1 and use_multiprocessing"):
         make()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[1, "a", 2], np.array([1, "a", 2], dtype=object), [True, 1, 2], ["1", 2]],
+)
+def test_id_encoder_mixed_id_types_are_refused(values):
+    # Once [1, "a", 2] gave [0, 3, 0] (list stringified, then looked up).
+    with pytest.raises(TypeError, match="`values` mixes ids of different types"):
+        krd.IdEncoder().fit_transform(values)
+
+
+def test_id_encoder_ids_of_another_type_than_the_vocabulary_are_refused():
+    encoder = krd.IdEncoder().fit([10, 20, 30])
+    with pytest.raises(TypeError, match="string ids but the vocabulary holds numeric"):
+        encoder.transform(["10", "20"])
+    # Numbers compare exactly across int and float: 20.0 is id 20, 20.5 unknown.
+    np.testing.assert_array_equal(encoder.transform([20.0, 20.5, 30]), [2, 0, 3])
+
+
+def test_id_encoder_ints_and_floats_together_stay_exact():
+    big = 2**60 + 1  # not a float64
+    encoder = krd.IdEncoder().fit([big, 1.5, big])
+    assert encoder.vocabulary.tolist() == [1.5, big]
+    np.testing.assert_array_equal(encoder.transform([big, 2**60]), [2, 0])
+
+
+def _tiny_zip(path, u_data="1\t10\t4\t881250949\n2\t20\t5\t891717742\n"):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("ml-100k/u.data", u_data)
+        z.writestr("ml-100k/u.info", f"{u_data.count(chr(10))} ratings\n")
+    return path
+
+
+def _cache_files(cache):
+    return sorted(p.name for p in cache.rglob("*")) if cache.exists() else []
+
+
+def test_load_movielens_wrong_checksum_leaves_no_half_written_cache(
+    tmp_path, monkeypatch
+):
+    monkeypatch.delenv("KERAS_RECSYS_DATA", raising=False)
+    archive = _tiny_zip(tmp_path / "ml-100k.zip")
+    cache = tmp_path / "cache"
+    with pytest.raises(ValueError, match=r"ml-100k_archive failed its sha256 check.*deleted"):
+        krd.load_movielens(
+            "ml-100k", cache_dir=cache, url=archive.as_uri(), sha256="0" * 64
+        )
+    # Once the archive stayed in the cache; only the empty folder remains.
+    assert _cache_files(cache) == ["datasets"]
+
+
+def test_load_movielens_garbage_archive_is_an_error_and_leaves_nothing(
+    tmp_path, monkeypatch
+):
+    import hashlib
+
+    monkeypatch.delenv("KERAS_RECSYS_DATA", raising=False)
+    archive = tmp_path / "ml-100k.zip"
+    archive.write_bytes(b"PK\x03\x04 not really a zip archive" * 10)
+    cache = tmp_path / "cache"
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    with pytest.raises(ValueError, match="ml-100k_archive.*not a readable zip"):
+        krd.load_movielens(
+            "ml-100k", cache_dir=cache, url=archive.as_uri(), sha256=digest
+        )
+    assert _cache_files(cache) == ["datasets"]
+
+
+def test_load_movielens_truncated_archive_member_is_an_error(tmp_path, monkeypatch):
+    # A whole, verified archive whose u.data lost its last line: u.info says so.
+    import hashlib
+
+    monkeypatch.delenv("KERAS_RECSYS_DATA", raising=False)
+    lines = "1\t10\t4\t881250949\n2\t20\t5\t891717742\n3\t30\t1\t878887116\n"
+    archive = _tiny_zip(tmp_path / "ml-100k.zip", lines)
+    import zipfile
+
+    truncated = tmp_path / "truncated.zip"
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(truncated, "w") as dst:
+        dst.writestr("ml-100k/u.info", src.read("ml-100k/u.info"))
+        dst.writestr("ml-100k/u.data", src.read("ml-100k/u.data")[:-20])
+    digest = hashlib.sha256(truncated.read_bytes()).hexdigest()
+    with pytest.raises(ValueError, match=r"u\.data"):
+        krd.load_movielens(
+            "ml-100k", cache_dir=tmp_path / "c", url=truncated.as_uri(), sha256=digest
+        )

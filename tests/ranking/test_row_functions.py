@@ -38,10 +38,13 @@ def test_a_registered_function_drives_a_class_and_evaluate_topk(toy_metric):
         labels[u, t] = 1.0
     metric.update_state(labels, scores)
     np.testing.assert_allclose(float(metric.result()), expected)
+    # evaluate_topk never ranks column 0 (item codes start at 1): shift the
+    # items by one behind a reserved column that would otherwise win.
+    coded = np.concatenate([np.full((2, 1), 9.0, "float32"), scores], axis=1)
     got = evaluate_topk(
-        lambda users: scores[users],
+        lambda users: coded[users],
         np.arange(2),
-        targets,
+        [t + 1 for t in targets],
         metrics=("toy_hits_squared", "recall"),
         ks=2,
         verbose=0,
