@@ -73,11 +73,13 @@ def recommender(num_users, num_items, max_k, seed=0):
     # Zeros first, then random rows filled in slices once the events are
     # freed: Keras's random initializer on TensorFlow keeps ~3 copies of a
     # 256 MB table resident, which a batch job need not pay.
-    table = keras.layers.Embedding(num_users + 1, DIM, embeddings_initializer="zeros")
+    table = keras.layers.Embedding(
+        users.vocabulary_size, DIM, embeddings_initializer="zeros"
+    )
     user_model = keras.Model(user_id, table(user_id))
     rec = keras_recsys.serving.Recommender.from_two_tower(
         user_model,
-        item_embeddings(num_items),
+        item_embeddings(items.vocabulary_size),
         users,
         items,
         events,
@@ -86,8 +88,8 @@ def recommender(num_users, num_items, max_k, seed=0):
     del events
     gc.collect()
     step = 65536
-    for start in range(0, num_users + 1, step):
-        rows = min(step, num_users + 1 - start)
+    for start in range(0, users.vocabulary_size, step):
+        rows = min(step, users.vocabulary_size - start)
         block = rng.uniform(-0.05, 0.05, (rows, DIM)).astype("float32")
         table.embeddings.value[start : start + rows].assign(block)
     return rec
