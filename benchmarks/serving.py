@@ -47,6 +47,7 @@ import pandas as pd  # noqa: E402
 import keras_recsys  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "serving.json"
+PLOT = pathlib.Path(__file__).parents[1] / "docs" / "_static" / "serving_batch.png"
 DIM = 64
 
 
@@ -276,14 +277,14 @@ def batch_part(num_users, num_items, shard_users, max_users):
             size_mb += os.path.getsize(path) / 2**20
             os.remove(path)
             out = {
-                "num_users": rec.num_users,
-                "num_items": rec.num_items,
+                "num_users": len(rec.user_lookup.vocabulary),
+                "num_items": len(rec.item_lookup.vocabulary),
                 "users_written": written,
                 "rows": rows,
                 "seconds": round(seconds, 1),
                 "users_per_s": round(written / seconds, 1),
                 "extrapolated_full_run_minutes": round(
-                    rec.num_users / (written / seconds) / 60, 1
+                    len(rec.user_lookup.vocabulary) / (written / seconds) / 60, 1
                 ),
                 "parquet_mb": round(size_mb, 1),
                 "build_s": round(build_s, 1),
@@ -304,7 +305,48 @@ def run_batch_job(num_users, num_items, shard_users, max_users, log):
     cmd += ["--shard-users", str(shard_users), "--max-users", str(max_users)]
     with open(log, "w") as f:
         subprocess.run(cmd, stdout=f, check=True)
-    return json.loads(pathlib.Path(log).read_text().strip().splitlines()[-1])
+    text = pathlib.Path(log).read_text()
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+    out = dict(lines[-1])
+    fields = ("users_written", "seconds", "rss_now_mb", "peak_rss_mb")
+    out["progress"] = [{f: line[f] for f in fields} for line in lines]
+    return out
+
+
+def plot_batch(batch, path):
+    """Resident memory of the batch job against the users written."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    gb = 2**20 / 1e9  # MiB to GB
+    users = [0] + [p["users_written"] / 1e6 for p in batch["progress"]]
+    peak = [batch["peak_rss_after_build_mb"]] + [
+        p["peak_rss_mb"] for p in batch["progress"]
+    ]
+    now = [batch["rss_after_build_mb"]] + [p["rss_now_mb"] for p in batch["progress"]]
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    ax.plot(users, [m * gb for m in peak], marker=".", label="peak (VmHWM)")
+    ax.plot(users, [m * gb for m in now], marker=".", label="current (VmRSS)")
+    ax.axhline(2.0, color="red", linestyle="--", label="target: 2 GB")
+    ax.axhline(
+        batch["rss_after_imports_mb"] * gb,
+        color="gray",
+        linestyle=":",
+        label="TensorFlow, Keras, keras_recsys imported",
+    )
+    ax.set_ylim(0, 2.4)
+    ax.set_xlabel("users written (millions)")
+    ax.set_ylabel("resident memory (GB)")
+    ax.set_title(
+        f"Batch job: top-100 of {batch['num_users']:,} users x "
+        f"{batch['num_items']:,} items, {batch['users_per_s']:,.0f} users/s"
+    )
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
 
 
 def main():
@@ -360,6 +402,8 @@ def main():
         result.setdefault("commands", {})[args.part] = command + " --part " + args.part
     if not args.quick:
         RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+        if "batch" in result and "progress" in result["batch"]:
+            plot_batch(result["batch"], PLOT)
     print(json.dumps(result, indent=2))
 
 
