@@ -8,6 +8,8 @@ for a million users); the flat array costs one entry per interaction.
 import numpy as np
 from keras import ops
 
+from keras_recsys.utils import backend_utils
+
 
 def history_arrays(user_codes, item_codes, num_users, max_history=None):
     """Flat history arrays from interaction codes, oldest first per user.
@@ -65,3 +67,14 @@ def history_rows(history, num_items):
     # Padding (code 0) lands in column 0, which stays 0.
     not_padding = ops.greater(ops.arange(num_items, dtype="int32"), 0)
     return dense * ops.cast(ops.expand_dims(not_padding, 0), "float32")
+
+
+def history_codes(item_lookup, histories):
+    """int32 `(batch, longest)` codes of raw item histories, left-padded."""
+    rows = [np.asarray(h).reshape(-1) for h in histories]
+    width = max([len(r) for r in rows] + [1])
+    codes = np.zeros((len(rows), width), dtype="int32")
+    for i, row in enumerate(rows):
+        if len(row):
+            codes[i, width - len(row) :] = backend_utils.to_numpy(item_lookup(row))
+    return codes

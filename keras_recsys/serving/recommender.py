@@ -10,6 +10,7 @@ from keras_recsys.serving import _export
 from keras_recsys.serving._catalog_top_k import catalog_top_k
 from keras_recsys.serving._catalog_top_k import rankable
 from keras_recsys.serving._history import gather_history
+from keras_recsys.serving._history import history_codes
 from keras_recsys.serving._history import history_rows
 from keras_recsys.serving.id_lookup import IdLookup
 from keras_recsys.utils import backend_utils
@@ -314,16 +315,6 @@ class Recommender(keras.Model):
             raise ValueError(f"`k` must be <= max_k={self.max_k}. Received: k={k}")
         return k
 
-    def _history_codes(self, histories):
-        rows = [np.asarray(h).reshape(-1) for h in histories]
-        width = max([len(r) for r in rows] + [1])
-        codes = np.zeros((len(rows), width), dtype="int32")
-        for i, row in enumerate(rows):
-            if len(row):
-                row_codes = backend_utils.to_numpy(self.item_lookup(row))
-                codes[i, width - len(row) :] = row_codes
-        return codes
-
     def recommend(self, user_ids=None, k=10, histories=None):
         """Top-k raw item ids for raw user ids (or raw item histories).
 
@@ -361,7 +352,7 @@ class Recommender(keras.Model):
                     f"`histories` must hold one entry per user "
                     f"({len(inputs['user_id'])}). Received {len(histories)}"
                 )
-            inputs["history"] = self._history_codes(histories)
+            inputs["history"] = history_codes(self.item_lookup, histories)
         out = self.predict_on_batch(inputs)
         codes = np.asarray(out["item_code"])[:, :k]
         return {
