@@ -47,6 +47,7 @@ import pandas as pd  # noqa: E402
 import keras_recsys  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "serving.json"
+PLOT = pathlib.Path(__file__).parents[1] / "docs" / "_static" / "serving_batch.png"
 DIM = 64
 
 
@@ -73,11 +74,13 @@ def recommender(num_users, num_items, max_k, seed=0):
     # Zeros first, then random rows filled in slices once the events are
     # freed: Keras's random initializer on TensorFlow keeps ~3 copies of a
     # 256 MB table resident, which a batch job need not pay.
-    table = keras.layers.Embedding(num_users + 1, DIM, embeddings_initializer="zeros")
+    table = keras.layers.Embedding(
+        users.vocabulary_size, DIM, embeddings_initializer="zeros"
+    )
     user_model = keras.Model(user_id, table(user_id))
     rec = keras_recsys.serving.Recommender.from_two_tower(
         user_model,
-        item_embeddings(num_items),
+        item_embeddings(items.vocabulary_size),
         users,
         items,
         events,
@@ -86,8 +89,8 @@ def recommender(num_users, num_items, max_k, seed=0):
     del events
     gc.collect()
     step = 65536
-    for start in range(0, num_users + 1, step):
-        rows = min(step, num_users + 1 - start)
+    for start in range(0, users.vocabulary_size, step):
+        rows = min(step, users.vocabulary_size - start)
         block = rng.uniform(-0.05, 0.05, (rows, DIM)).astype("float32")
         table.embeddings.value[start : start + rows].assign(block)
     return rec
@@ -274,14 +277,14 @@ def batch_part(num_users, num_items, shard_users, max_users):
             size_mb += os.path.getsize(path) / 2**20
             os.remove(path)
             out = {
-                "num_users": rec.num_users,
-                "num_items": rec.num_items,
+                "num_users": len(rec.user_lookup.vocabulary),
+                "num_items": len(rec.item_lookup.vocabulary),
                 "users_written": written,
                 "rows": rows,
                 "seconds": round(seconds, 1),
                 "users_per_s": round(written / seconds, 1),
                 "extrapolated_full_run_minutes": round(
-                    rec.num_users / (written / seconds) / 60, 1
+                    len(rec.user_lookup.vocabulary) / (written / seconds) / 60, 1
                 ),
                 "parquet_mb": round(size_mb, 1),
                 "build_s": round(build_s, 1),
@@ -302,7 +305,48 @@ def run_batch_job(num_users, num_items, shard_users, max_users, log):
     cmd += ["--shard-users", str(shard_users), "--max-users", str(max_users)]
     with open(log, "w") as f:
         subprocess.run(cmd, stdout=f, check=True)
-    return json.loads(pathlib.Path(log).read_text().strip().splitlines()[-1])
+    text = pathlib.Path(log).read_text()
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+    out = dict(lines[-1])
+    fields = ("users_written", "seconds", "rss_now_mb", "peak_rss_mb")
+    out["progress"] = [{f: line[f] for f in fields} for line in lines]
+    return out
+
+
+def plot_batch(batch, path):
+    """Resident memory of the batch job against the users written."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    gb = 2**20 / 1e9  # MiB to GB
+    users = [0] + [p["users_written"] / 1e6 for p in batch["progress"]]
+    peak = [batch["peak_rss_after_build_mb"]] + [
+        p["peak_rss_mb"] for p in batch["progress"]
+    ]
+    now = [batch["rss_after_build_mb"]] + [p["rss_now_mb"] for p in batch["progress"]]
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    ax.plot(users, [m * gb for m in peak], marker=".", label="peak (VmHWM)")
+    ax.plot(users, [m * gb for m in now], marker=".", label="current (VmRSS)")
+    ax.axhline(2.0, color="red", linestyle="--", label="target: 2 GB")
+    ax.axhline(
+        batch["rss_after_imports_mb"] * gb,
+        color="gray",
+        linestyle=":",
+        label="TensorFlow, Keras, keras_recsys imported",
+    )
+    ax.set_ylim(0, 2.4)
+    ax.set_xlabel("users written (millions)")
+    ax.set_ylabel("resident memory (GB)")
+    ax.set_title(
+        f"Batch job: top-100 of {batch['num_users']:,} users x "
+        f"{batch['num_items']:,} items, {batch['users_per_s']:,.0f} users/s"
+    )
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
 
 
 def main():
@@ -358,6 +402,8 @@ def main():
         result.setdefault("commands", {})[args.part] = command + " --part " + args.part
     if not args.quick:
         RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+        if "batch" in result and "progress" in result["batch"]:
+            plot_batch(result["batch"], PLOT)
     print(json.dumps(result, indent=2))
 
 

@@ -52,9 +52,15 @@ class AnnIndex:
     users = keras_recsys.data.IdEncoder().fit(events["user"])
     items = keras_recsys.data.IdEncoder().fit(np.arange(1, 101))
     user_id = keras.Input(shape=(), dtype="int32", name="user_id")
-    user_model = keras.Model(user_id, keras.layers.Embedding(3, 8)(user_id))
+    table = keras.layers.Embedding(users.vocabulary_size, 8)
+    user_model = keras.Model(user_id, table(user_id))
     rec = keras_recsys.serving.Recommender.from_two_tower(
-        user_model, np.random.rand(100, 8), users, items, events, max_k=10
+        user_model,
+        np.random.rand(items.vocabulary_size, 8),
+        users,
+        items,
+        events,
+        max_k=10,
     )
     index = keras_recsys.serving.AnnIndex(nlist=4, nprobe=4).build(rec)
     index.recommend(rec, ["a", "new"], k=5)["item_id"].shape  # (2, 5)
@@ -103,10 +109,11 @@ class AnnIndex:
             raise ValueError("This AnnIndex is empty: call `build` or `load` first.")
 
     def search(self, queries, k):
-        """Approximate top-k `(scores, item positions)` of query embeddings.
+        """Approximate top-k `(scores, item codes)` of query embeddings.
 
-        Positions are 0-based rows of the item embeddings (`code - 1`); -1
-        where fewer than `k` items were found.
+        The codes are the rows of the item embeddings (row 0, the unknown
+        item, included: `recommend` drops it); -1 where fewer than `k` items
+        were found.
         """
         self._check_built()
         self.index.nprobe = min(self.nprobe, self.nlist)
@@ -125,19 +132,20 @@ class AnnIndex:
             backend_utils.to_numpy(recommender.user_lookup(user_ids)), "int32"
         )
         query = recommender.scorer.predict_on_batch(recommender.user_model_input(codes))
-        width = min(k + recommender.history_length, recommender.num_items)
-        scores, positions = self.search(backend_utils.to_numpy(query), width)
-        history = backend_utils.to_numpy(recommender.history)[codes]
+        # Code 0 and the seen items are dropped from the candidates.
+        width = min(k + recommender.history_length + 1, recommender.num_items)
+        scores, found = self.search(backend_utils.to_numpy(query), width)
+        history = backend_utils.to_numpy(recommender.user_history(codes))
         item_codes = np.zeros((len(codes), k), dtype="int32")
         top = np.full((len(codes), k), -np.inf, dtype="float32")
         for row in range(len(codes)):
-            seen = set(history[row][history[row] > 0].tolist())
+            seen = set(history[row].tolist()) | {0}
             keep = [
                 j
                 for j in range(width)
-                if positions[row, j] >= 0 and positions[row, j] + 1 not in seen
+                if found[row, j] >= 0 and found[row, j] not in seen
             ][:k]
-            item_codes[row, : len(keep)] = positions[row, keep] + 1
+            item_codes[row, : len(keep)] = found[row, keep]
             top[row, : len(keep)] = scores[row, keep]
         fallback = codes == 0
         if fallback.any():

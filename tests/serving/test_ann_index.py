@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 from _serving_fixtures import DIM
-from _serving_fixtures import NUM_ITEMS
 from _serving_fixtures import _encoders
 from _serving_fixtures import _events
 from _serving_fixtures import _reference
@@ -19,7 +18,7 @@ def _recommender():
     users, items = _encoders(events)
     rng = np.random.default_rng(4)
     user_values = rng.normal(size=(users.vocabulary_size, DIM)).astype("float32")
-    item_values = rng.normal(size=(NUM_ITEMS, DIM)).astype("float32")
+    item_values = rng.normal(size=(items.vocabulary_size, DIM)).astype("float32")
     user_id = keras.Input(shape=(), dtype="int32", name="user_id")
     table = keras.layers.Embedding(users.vocabulary_size, DIM)
     user_model = keras.Model(user_id, table(user_id))
@@ -54,7 +53,9 @@ def test_only_two_tower_recommenders():
     users, items = _encoders(events)
     import keras_recsys
 
-    dae = keras_recsys.models.build_mult_dae(num_items=NUM_ITEMS, hidden_units=(4,))
+    dae = keras_recsys.models.build_mult_dae(
+        num_items=items.vocabulary_size, hidden_units=(4,)
+    )
     rec = Recommender.from_autoencoder(dae, users, items, events, max_k=3)
     with pytest.raises(ValueError, match="from_two_tower"):
         AnnIndex().build(rec)

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from _serving_fixtures import DIM
-from _serving_fixtures import NUM_ITEMS
+from _serving_fixtures import ITEM_VOCABULARY_SIZE
 from _serving_fixtures import _encoders
 from _serving_fixtures import _events
 from _serving_fixtures import _pair
@@ -28,7 +28,7 @@ def test_user_scorers_match_numpy(family):
     seen, popularity = _seen_and_popularity(events, users, items, queries)
     codes = users.transform(queries)
     unknown = codes == 0
-    scores = reference_scores(np.maximum(codes, 1))
+    scores = reference_scores(codes)
     ids, top = _reference(scores, seen, popularity, unknown, items.vocabulary, 5)
     assert out["item_id"].tolist() == ids
     np.testing.assert_allclose(out["score"], top, rtol=1e-6)
@@ -51,13 +51,19 @@ def test_k_is_chosen_at_call_time():
         rec.recommend(["u1"], k=0)
 
 
+def _sequence_model(max_len=4):
+    # Order-sensitive (Flatten keeps the positions); one logit per item code.
+    sequence = keras.Input(shape=(max_len,), dtype="int32", name="item_sequence")
+    x = keras.layers.Embedding(ITEM_VOCABULARY_SIZE, 3)(sequence)
+    logits = keras.layers.Dense(ITEM_VOCABULARY_SIZE)(keras.layers.Flatten()(x))
+    return keras.Model(sequence, logits)
+
+
 def test_sequence_model_reads_the_last_items():
     events = _events()
     users, items = _encoders(events)
-    sasrec = keras_recsys.models.build_sasrec(
-        num_items=NUM_ITEMS, max_len=4, embedding_dim=4, num_blocks=1
-    )
-    rec = Recommender.from_sequence_model(sasrec, users, items, events, max_k=5)
+    model = _sequence_model()
+    rec = Recommender.from_sequence_model(model, users, items, events, max_k=5)
     queries = np.array(["u2", "u7", "stranger"])
     out = rec.recommend(queries, k=4)
     seen, popularity = _seen_and_popularity(events, users, items, queries)
@@ -65,7 +71,7 @@ def test_sequence_model_reads_the_last_items():
     for row, user in enumerate(queries):
         codes = items.transform(events.loc[events["user"] == user, "item"])[-4:]
         sequences[row, 4 - len(codes) :] = codes
-    logits = keras.ops.convert_to_numpy(sasrec(sequences))[:, 1:]
+    logits = keras.ops.convert_to_numpy(model(sequences))
     ids, top = _reference(
         logits, seen, popularity, [False, False, True], items.vocabulary, 4
     )
@@ -74,23 +80,51 @@ def test_sequence_model_reads_the_last_items():
     np.testing.assert_array_equal(out["fallback"], [False, False, True])
     # A raw history passed in replaces the stored one; an empty one falls back.
     given = rec.recommend(histories=[["sku-03", "sku-01"], []], k=4)
-    logits = keras.ops.convert_to_numpy(sasrec(np.array([[0, 0, 4, 2]])))[0, 1:]
-    order = [j for j in np.lexsort((np.arange(NUM_ITEMS), -logits)) if j not in (1, 3)]
-    assert given["item_id"][0].tolist() == [items.vocabulary[j] for j in order[:4]]
+    logits = keras.ops.convert_to_numpy(model(np.array([[0, 0, 4, 2]])))[0]
+    order = np.lexsort((np.arange(ITEM_VOCABULARY_SIZE), -logits))
+    order = [c for c in order if c not in (0, 2, 4)]
+    assert given["item_id"][0].tolist() == [items.vocabulary[c - 1] for c in order[:4]]
     np.testing.assert_array_equal(given["fallback"], [False, True])
 
 
-def test_autoencoder_reads_the_interaction_row():
+def test_history_keeps_the_latest_items():
     events = _events()
     users, items = _encoders(events)
-    dae = keras_recsys.models.build_mult_dae(num_items=NUM_ITEMS, hidden_units=(4,))
-    rec = Recommender.from_autoencoder(dae, users, items, events, max_k=5)
+    rec = Recommender.from_sequence_model(
+        _sequence_model(), users, items, events, max_k=3, max_history=2
+    )
+    queries = np.array(["u0", "u5", "stranger"])
+    expected = np.zeros((3, 2), dtype="int32")
+    for row, user in enumerate(queries):
+        codes = items.transform(events.loc[events["user"] == user, "item"])[-2:]
+        expected[row, 2 - len(codes) :] = codes
+    got = rec.user_history(users.transform(queries))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(got), expected)
+
+
+@pytest.mark.parametrize("builder", ["mult_dae", "cdae"])
+def test_autoencoder_reads_the_interaction_row(builder):
+    events = _events()
+    users, items = _encoders(events)
+    # Built from the encoders' sizes alone, as the id convention says.
+    if builder == "cdae":
+        model = keras_recsys.models.build_cdae(
+            num_users=users.vocabulary_size, num_items=items.vocabulary_size
+        )
+    else:
+        model = keras_recsys.models.build_mult_dae(
+            num_items=items.vocabulary_size, hidden_units=(4,)
+        )
+    rec = Recommender.from_autoencoder(model, users, items, events, max_k=5)
     queries = np.array(["u4", "u6"])
     seen, popularity = _seen_and_popularity(events, users, items, queries)
-    rows = np.zeros((2, NUM_ITEMS), dtype="float32")
+    rows = np.zeros((2, items.vocabulary_size), dtype="float32")
     for row, columns in enumerate(seen):
         rows[row, list(columns)] = 1.0
-    logits = keras.ops.convert_to_numpy(dae(rows))
+    inputs = rows
+    if builder == "cdae":
+        inputs = {"interactions": rows, "user_id": users.transform(queries)}
+    logits = keras.ops.convert_to_numpy(model(inputs))
     ids, _ = _reference(logits, seen, popularity, [False, False], items.vocabulary, 5)
     assert rec.recommend(queries, k=5)["item_id"].tolist() == ids
 
@@ -106,12 +140,13 @@ def test_keras_round_trip_gives_equal_answers(tmp_path):
             "user_vocabulary": rec.user_lookup.vocabulary,
             "item_vocabulary": rec.item_lookup.vocabulary,
             "history_length": rec.history_length,
+            "history_entries": rec.history_entries,
             "max_k": 6,
             "embedding_dim": DIM,
             "chunk_size": 4,
         },
     )
-    assert revived.num_items == NUM_ITEMS
+    assert revived.num_items == ITEM_VOCABULARY_SIZE
     path = tmp_path / "rec.keras"
     rec.save(path)
     loaded = keras.saving.load_model(path, safe_mode=True)
@@ -140,9 +175,23 @@ def test_batch_job_streams_raw_ids(tmp_path):
 def test_invalid_arguments():
     events = _events()
     users, items = _encoders(events)
-    model = keras_recsys.models.build_mult_dae(num_items=NUM_ITEMS, hidden_units=(4,))
+    model = keras_recsys.models.build_mult_dae(
+        num_items=items.vocabulary_size, hidden_units=(4,)
+    )
     with pytest.raises(ValueError, match="max_k"):
-        Recommender.from_autoencoder(model, users, items, events, max_k=NUM_ITEMS + 1)
+        Recommender.from_autoencoder(
+            model, users, items, events, max_k=items.vocabulary_size
+        )
+    # A model sized for the codes 1..n without column 0 (the old convention).
+    narrow = keras_recsys.models.build_mult_dae(num_items=items.vocabulary_size - 1)
+    with pytest.raises(ValueError, match="num_items=15"):
+        Recommender.from_autoencoder(narrow, users, items, events, max_k=5)
+    user_id = keras.Input(shape=(), dtype="int32", name="user_id")
+    tower = keras.Model(user_id, keras.layers.Embedding(10, DIM)(user_id))
+    with pytest.raises(ValueError, match="vocabulary_size"):
+        Recommender.from_two_tower(
+            tower, np.zeros((items.vocabulary_size - 1, DIM)), users, items, events
+        )
     with pytest.raises(ValueError, match="column"):
         Recommender.from_autoencoder(model, users, items, events, user_column="x")
     with pytest.raises(ValueError, match="family"):
