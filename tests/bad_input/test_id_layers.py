@@ -44,7 +44,7 @@ GOOD = {
 
 
 def _tower(**changes):
-    tower = layers.EmbeddingTower(SPECS, units=(2,))
+    tower = layers.EmbeddingTower(SPECS, hidden_units=(2,))
     return tower({**GOOD, **changes})
 
 
@@ -211,7 +211,9 @@ TABLE += [
     error(
         "EmbeddingTower",
         "missing_feature",
-        lambda: layers.EmbeddingTower(SPECS, units=(2,))({"user_id": GOOD["user_id"]}),
+        lambda: layers.EmbeddingTower(SPECS, hidden_units=(2,))(
+            {"user_id": GOOD["user_id"]}
+        ),
         "genres",
     ),
     error(
@@ -220,7 +222,7 @@ TABLE += [
     error(
         "EmbeddingTower",
         "not_a_dict",
-        lambda: layers.EmbeddingTower(SPECS, units=(2,))(GOOD["user_id"]),
+        lambda: layers.EmbeddingTower(SPECS, hidden_units=(2,))(GOOD["user_id"]),
         "dict",
     ),
     error(
@@ -238,7 +240,7 @@ TABLE += [
     error(
         "EmbeddingTower",
         "units_zero",
-        lambda: layers.EmbeddingTower(SPECS, units=(0,)),
+        lambda: layers.EmbeddingTower(SPECS, hidden_units=(0,)),
         "units",
     ),
     error(
