@@ -96,20 +96,20 @@ def strong_generalization_split(df, n_heldout, seed):
     test_users = users[n_users - n_heldout :]
 
     train = df[df["user"].isin(train_users)]
-    items = np.sort(train["item"].unique())
-    item_index = {item: j for j, item in enumerate(items)}
+    # Item codes 1..n, column 0 reserved (the package's id convention).
+    items = keras_recsys.data.IdEncoder().fit(train["item"])
 
     def rows(part_users, frame):
         user_index = {u: i for i, u in enumerate(part_users)}
         r = frame["user"].map(user_index).to_numpy()
-        c = frame["item"].map(item_index).to_numpy()
+        c = items.transform(frame["item"])
         return sp.csr_matrix(
             (np.ones(len(r), dtype="float32"), (r, c)),
-            shape=(len(part_users), len(items)),
+            shape=(len(part_users), items.vocabulary_size),
         )
 
     def fold_in_split(part_users):
-        frame = df[df["user"].isin(part_users) & df["item"].isin(item_index)]
+        frame = df[df["user"].isin(part_users) & df["item"].isin(items.vocabulary)]
         fold, target = [], []
         for _, group in frame.groupby("user"):
             n = len(group)
@@ -131,7 +131,8 @@ def strong_generalization_split(df, n_heldout, seed):
         "train": rows(train_users, train),
         "val": fold_in_split(val_users),
         "test": fold_in_split(test_users),
-        "num_items": len(items),
+        "num_items": items.vocabulary_size,
+        "item_count": len(items.vocabulary),
         "num_ratings_kept": len(df),
         "num_users": n_users,
     }
@@ -483,7 +484,7 @@ def main(argv=None):
         f"{args.dataset}: {data['num_users']} users with >= 5 ratings >= 4 "
         f"({data['num_ratings_kept']} ratings); {data['train'].shape[0]} train, "
         f"{data['val'][0].shape[0]} validation, {data['test'][0].shape[0]} test "
-        f"users; {data['num_items']} items; backend {keras.backend.backend()}",
+        f"users; {data['item_count']} items; backend {keras.backend.backend()}",
         flush=True,
     )
 
@@ -549,7 +550,7 @@ def main(argv=None):
             "num_train_users": data["train"].shape[0],
             "num_val_users": data["val"][0].shape[0],
             "num_test_users": data["test"][0].shape[0],
-            "num_items": data["num_items"],
+            "num_items": data["item_count"],
         },
         "summary": summary,
         "paper_ml20m": [{"model": k, **v} for k, v in PAPER_ML20M.items()],

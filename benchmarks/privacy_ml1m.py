@@ -195,7 +195,7 @@ def main(argv=None):
     delta = 1.0 / num_users
     print(
         f"ML-1M: {num_users} training users, {data['test'][0].shape[0]} test users, "
-        f"{data['num_items']} items; delta = 1/{num_users}; backend "
+        f"{data['item_count']} items; delta = 1/{num_users}; backend "
         f"{keras.backend.backend()}",
         flush=True,
     )
@@ -271,7 +271,7 @@ def main(argv=None):
             "delta": delta,
             "num_train_users": num_users,
             "num_test_users": data["test"][0].shape[0],
-            "num_items": data["num_items"],
+            "num_items": data["item_count"],
         },
         "summary": summary,
         "most_popular": popular,

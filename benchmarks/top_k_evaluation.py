@@ -3,7 +3,7 @@
 A Mult-DAE (600-200-600, Liang et al. 2018) is trained on the user x item
 matrix of ML-1M (`keras_recsys.data.load_movielens("ml-1m")`, the
 reconstructed ratings of all 6,040 users; item ids from
-`keras_recsys.data.IdEncoder`, column j = code j + 1). Each user's latest
+`keras_recsys.data.IdEncoder`, column j = code j, column 0 reserved). Each user's latest
 item is the validation item (`keras_recsys.data.leave_last_out`); the
 training items are excluded from ranking. After every epoch
 `keras_recsys.callbacks.TopKEvaluation` ranks all 3,706 items for all 6,040
@@ -49,10 +49,10 @@ def load(quick):
     users = keras_recsys.data.IdEncoder().fit(ratings["user_id"])
     items = keras_recsys.data.IdEncoder().fit(ratings["item_id"])
     ratings = ratings.assign(
-        user_id=users.transform(ratings["user_id"]) - 1,
-        item_id=items.transform(ratings["item_id"]) - 1,
+        user_id=users.transform(ratings["user_id"]),
+        item_id=items.transform(ratings["item_id"]),
     )
-    return ratings, users.vocabulary_size - 1, items.vocabulary_size - 1, source
+    return ratings, users.vocabulary_size, items.vocabulary_size, source
 
 
 class _Timed(keras_recsys.callbacks.TopKEvaluation):
@@ -137,8 +137,8 @@ def main(argv=None):
         "command": "python benchmarks/top_k_evaluation.py"
         + (" --quick" if args.quick else ""),
         "data": source,
-        "num_users": int(num_users),
-        "num_items": int(num_items),
+        "num_users": int(ratings["user_id"].nunique()),
+        "num_items": int(ratings["item_id"].nunique()),
         "model": "Mult-DAE 600-200-600, batch 500",
         "metrics": "ndcg@10, recall@10 (full catalog, training items excluded)",
         **_common.environment(),

@@ -22,8 +22,11 @@ def interaction_matrix(
     Args:
         df: DataFrame with integer ids, users in `[0, num_users)` and items
             in `[0, num_items)`. Not modified.
-        num_users: int. Number of rows.
-        num_items: int. Number of columns.
+        num_users: int. Number of rows: the size of the user id table
+            (`IdEncoder.vocabulary_size`; row 0, the reserved code, stays
+            empty for encoded ids).
+        num_items: int. Number of columns: the size of the item id table
+            (column j for item code j).
         value_col: str or None. Column holding the values (repeated pairs
             are summed). None gives a binary matrix: 1 wherever the pair
             occurs. Defaults to None.

@@ -26,7 +26,7 @@ class CDAEBlock(keras.layers.Layer):
     instance 0) for users unseen in training.
 
     Args:
-        num_users: int. Number of user ids (`0 .. num_users - 1`).
+        num_users: int. Size of the user id table (`IdEncoder.vocabulary_size`).
         hidden_units: int. Size of the hidden layer. Defaults to `50`.
         output_dim: optional int. Number of logits. Defaults to `None`: the
             row's last dimension.

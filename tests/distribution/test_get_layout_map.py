@@ -31,7 +31,7 @@ def two_tower(user_vocabulary=2047):
             "genres": {"type": "id_list", "vocabulary_size": 19, "embedding_dim": 2},
         },
         hidden_units=(4,),
-    )[0]
+    )
 
 
 def test_large_tables_are_row_sharded_and_small_ones_replicated():
