@@ -1,6 +1,7 @@
 import keras
 from keras import ops
 
+from keras_recsys.losses.ranking_loss import CheckedLoss
 from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_bool
@@ -10,7 +11,7 @@ _MASK_VALUE = -1e9
 
 
 @keras_recsys_export("keras_recsys.losses.InBatchSoftmaxLoss")
-class InBatchSoftmaxLoss(keras.losses.Loss):
+class InBatchSoftmaxLoss(CheckedLoss):
     """Sampled softmax over in-batch negatives, for two-tower retrieval.
 
     `y_pred[i, j]` is the similarity of query `i` and candidate `j` of the

@@ -1,7 +1,7 @@
-import keras
 import numpy as np
 from keras import ops
 
+from keras_recsys.losses.ranking_loss import CheckedLoss
 from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_float
@@ -9,7 +9,7 @@ from keras_recsys.utils.validation import check_one_of
 
 
 @keras_recsys_export("keras_recsys.losses.MaskedMeanSquaredError")
-class MaskedMeanSquaredError(keras.losses.Loss):
+class MaskedMeanSquaredError(CheckedLoss):
     """Squared error on the observed entries of a rating matrix only.
 
     Entries of `y_true` equal to `missing_value` (0 by default: unobserved

@@ -17,6 +17,9 @@ def ndcg_at_k(y_true, y_pred, k, gain="exponential"):
     `gain(label) / log2(rank + 1)` over the top k (ranks from 1), with
     `gain(rel) = 2**rel - 1` (`"exponential"`) or `rel` (`"linear"`); the ideal
     DCG is the DCG of the best ordering of the row's labels, cut at k.
+    Graded labels such as play counts (200) give a finite, exact value: each
+    row's gains are divided by the same power of two, which cancels in the
+    ratio (docs/concepts.md, "Graded gains").
 
     {contract}
 
@@ -54,6 +57,9 @@ class NDCGAtK(RankingMetric):
     `gain(label) / log2(rank + 1)` over the top k (ranks from 1), with
     `gain(rel) = 2**rel - 1` (`"exponential"`) or `rel` (`"linear"`); the ideal
     DCG is the DCG of the best ordering of the row's labels, cut at k.
+    Graded labels such as play counts (200) give a finite, exact value: each
+    row's gains are divided by the same power of two, which cancels in the
+    ratio (docs/concepts.md, "Graded gains").
 
     {contract}
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import fail
 
 
 def _rows(value, name):
@@ -75,10 +76,7 @@ def sparse_targets(relevant, exclude=None, width=None):
     if width is None:
         width = max(longest, 1)
     elif isinstance(width, bool) or not isinstance(width, int) or width < longest:
-        raise ValueError(
-            f"`width` must be an int >= the longest row ({longest}). "
-            f"Received: width={width!r}"
-        )
+        fail("width", f"an integer >= the longest row ({longest})", width)
     out = np.full((len(rows), width), -1, dtype="int32")
     for i, row in enumerate(rows):
         out[i, : len(row)] = row

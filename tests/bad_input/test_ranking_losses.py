@@ -178,6 +178,96 @@ TABLE += [
     ),
 ]
 
+SIMILARITIES = np.array([[1.0, 0.2], [0.3, 1.0]], "float32")
+IN_BATCH = losses.InBatchSoftmaxLoss
+MSE = losses.MaskedMeanSquaredError
+RATINGS = np.array([[4.0, 0.0], [0.0, 2.0]])
+TABLE += [
+    value(
+        "InBatchSoftmaxLoss",
+        "plain",
+        lambda: IN_BATCH()(np.array([0, 1]), SIMILARITIES),
+        np.mean([np.logaddexp(1.0, 0.2) - 1.0, np.logaddexp(0.3, 1.0) - 1.0]),
+        rtol=1e-4,
+    ),
+    error(
+        "InBatchSoftmaxLoss",
+        "nan_similarity",
+        lambda: IN_BATCH()(np.array([0, 1]), _with(SIMILARITIES, (0, 1), np.nan)),
+        "y_pred",
+    ),
+    error(
+        "InBatchSoftmaxLoss",
+        "string_labels",
+        lambda: IN_BATCH()(np.array(["a", "b"]), SIMILARITIES),
+        "y_true",
+    ),
+    error(
+        "InBatchSoftmaxLoss",
+        "negative_weight",
+        lambda: IN_BATCH()(
+            np.array([0, 1]), SIMILARITIES, sample_weight=np.array([-1.0, 1.0])
+        ),
+        "sample_weight",
+    ),
+    error(
+        "InBatchSoftmaxLoss",
+        "nan_weight",
+        lambda: IN_BATCH()(
+            np.array([0, 1]), SIMILARITIES, sample_weight=np.array([np.nan, 1.0])
+        ),
+        "sample_weight",
+    ),
+    value(
+        "InBatchSoftmaxLoss",
+        "empty_batch",
+        lambda: IN_BATCH()(np.zeros((0,), "int32"), np.zeros((0, 0), "float32")),
+        0.0,
+    ),
+    value(
+        "MaskedMeanSquaredError",
+        "plain",
+        lambda: MSE()(RATINGS, np.array([[3.0, 9.0], [9.0, 2.5]])),
+        np.mean([1.0, 0.25]),
+    ),
+    error(
+        "MaskedMeanSquaredError",
+        "nan_rating",
+        lambda: MSE()(_with(RATINGS, (0, 0), np.nan), RATINGS),
+        "y_true",
+    ),
+    error(
+        "MaskedMeanSquaredError",
+        "nan_prediction",
+        lambda: MSE()(RATINGS, _with(RATINGS, (0, 0), np.nan)),
+        "y_pred",
+    ),
+    error(
+        "MaskedMeanSquaredError",
+        "string_ratings",
+        lambda: MSE()(RATINGS.astype(str), RATINGS),
+        "y_true",
+    ),
+    error(
+        "MaskedMeanSquaredError",
+        "negative_weight",
+        lambda: MSE()(RATINGS, RATINGS, sample_weight=np.array([-1.0, 1.0])),
+        "sample_weight",
+    ),
+    error(
+        "MaskedMeanSquaredError",
+        "shape_mismatch",
+        lambda: MSE()(RATINGS[:, :1], RATINGS),
+        "y_true",
+    ),
+    value(
+        "MaskedMeanSquaredError",
+        "empty_batch",
+        lambda: MSE()(np.zeros((0, 2)), np.zeros((0, 2))),
+        0.0,
+    ),
+]
+
 
 @_probes.parametrize(TABLE)
 def test_probe(probe):
