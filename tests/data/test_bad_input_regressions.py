@@ -281,7 +281,9 @@ def test_load_movielens_wrong_checksum_leaves_no_half_written_cache(
     monkeypatch.delenv("KERAS_RECSYS_DATA", raising=False)
     archive = _tiny_zip(tmp_path / "ml-100k.zip")
     cache = tmp_path / "cache"
-    with pytest.raises(ValueError, match=r"ml-100k_archive failed its sha256 check.*deleted"):
+    with pytest.raises(
+        ValueError, match=r"ml-100k_archive failed its sha256 check.*deleted"
+    ):
         krd.load_movielens(
             "ml-100k", cache_dir=cache, url=archive.as_uri(), sha256="0" * 64
         )
@@ -324,3 +326,27 @@ def test_load_movielens_truncated_archive_member_is_an_error(tmp_path, monkeypat
         krd.load_movielens(
             "ml-100k", cache_dir=tmp_path / "c", url=truncated.as_uri(), sha256=digest
         )
+
+
+@pytest.mark.parametrize("power", [0.5, 1.5, 2.0])
+def test_sample_negatives_draw_frequencies_follow_popularity_power(power):
+    # Plain numpy reference of the documented rule: item i is drawn with
+    # probability c_i**p / sum; an unseen item keeps 1e-3 of the smallest
+    # weight.
+    counts = np.array([0, 1, 2, 4, 8, 16], dtype="float64")
+    seen = counts[counts > 0] ** power
+    reference = np.where(counts > 0, counts**power, 1e-3 * seen.min())
+    reference /= reference.sum()
+    draws = krd.sample_negatives(
+        np.zeros(20_000, dtype="int64"),
+        pd.DataFrame({"user_id": [1], "item_id": [5]}),  # user 0 has none
+        num_items=6,
+        num_negatives=1,
+        strategy="popularity",
+        item_counts=counts,
+        popularity_power=power,
+        seed=0,
+    ).reshape(-1)
+    freq = np.bincount(draws, minlength=6) / draws.size
+    sigma = np.sqrt(reference * (1 - reference) / draws.size)
+    assert np.all(np.abs(freq - reference) <= 5 * sigma + 1e-12), (freq, reference)
