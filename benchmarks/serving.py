@@ -399,7 +399,10 @@ def main():
     command += " benchmarks/serving.py" + (" --quick" if args.quick else "")
     result["command"] = command
     if args.part != "all":
-        result.setdefault("commands", {})[args.part] = command + " --part " + args.part
+        part = command + " --part " + args.part
+        if args.part == "batch" and args.max_users:
+            part += f" --max-users {args.max_users}"
+        result.setdefault("commands", {})[args.part] = part
     if not args.quick:
         RESULTS.write_text(json.dumps(result, indent=2) + "\n")
         if "batch" in result and "progress" in result["batch"]:
