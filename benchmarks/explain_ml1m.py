@@ -488,7 +488,7 @@ def plot(results, path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--users", type=int, default=400, help="users tested")
+    parser.add_argument("--users", type=int, default=300, help="users tested")
     parser.add_argument("--steps", type=int, default=50, help="IG steps")
     parser.add_argument("--sasrec-seconds", type=float, default=150.0)
     parser.add_argument("--vae-seconds", type=float, default=100.0)
