@@ -14,20 +14,30 @@ items, `keras_recsys.data.build_sequences` + `SequenceDataset`) and Mult-VAE
 user x item matrix).
 
 The test, for a random sample of users: take the user's top-1
-recommendation (training items excluded), explain it with each method of
-`keras_recsys.explain.explain_history`, remove the m = 1, 3, 5 history
-items with the largest attribution (for `"greedy_occlusion"`, the first m
-items it removes: iterative deletion, re-scoring after each removal; at
-m = 1 it is occlusion's pick), re-score and re-rank (full catalog, the
-original history excluded). Report the item's mean rank drop (its new rank;
-it was first) and score (logit) drop, against removing m random items and
-the m most recent items. A method "clearly beats" a baseline on a measure
-when its mean paired difference over the users is above 2 standard errors;
-the table says, per method, whether it does so at every m against both
-baselines, for the score drop and for the rank drop. At m = 1 the
-benchmark also tries every single removal, to report the largest rank drop
-any one-item explanation could reach. Explanations per second are the wall time of
-the `explain_history` calls, one user at a time, on this machine.
+recommendation (the history it is computed from excluded: SASRec's latest
+50 items, Mult-VAE's row), explain it with each method of
+`keras_recsys.explain.explain_history` (SASRec: also with
+`target="log_softmax"`, the item's log-probability among the candidates,
+and `target="margin"`, its margin over the best other candidate, written
+`method[target]`), remove the m = 1, 3, 5 history items with the largest
+attribution (for `"greedy_occlusion"`, the first m items it removes:
+iterative deletion, re-scoring after each removal; at m = 1 it is
+occlusion's pick), deleting them from the sequence (the older items shift
+towards the end) or the row, re-score and re-rank the full catalog less
+code 0 and the remaining history (a removed item is a candidate again).
+Report the item's mean rank drop (its new rank; it was first) and score
+(logit) drop, against removing m random items and the m most recent items.
+A method "clearly beats" a baseline on a measure when the paired bootstrap
+95% interval (10,000 resamples of the users) of its mean difference with
+the baseline lies above 0; the sign test (wins, losses, p) is reported
+too. The table says, per method, whether it does so at every m against
+both baselines, for the score drop and for the rank drop, and the JSON
+lists each (measure, baseline, m) it does not clearly win. At m = 1 the
+benchmark also tries every single removal: the largest rank drop any
+one-item explanation can reach, and how much more that is than removing
+the most recent item (the room any method has at m = 1). Explanations per
+second are the wall time of the `explain_history` calls, one user at a
+time, on this machine.
 
     KERAS_RECSYS_DATA=/work/shared/data PYTHONPATH=. \\
         flock /tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/explain_ml1m.py
@@ -55,13 +65,31 @@ RESULTS = pathlib.Path(__file__).parent / "results" / "explain_ml1m.json"
 PLOT = pathlib.Path(__file__).parents[1] / "docs" / "_static" / "explain_deletion.png"
 MAX_LEN = 50
 REMOVALS = (1, 3, 5)
+# A label is a method of `explain_history`, with its `target` in brackets
+# when it is not the raw score.
 METHODS = {
-    "sasrec": ("greedy_occlusion", "occlusion", "integrated_gradients", "attention"),
+    "sasrec": (
+        "greedy_occlusion",
+        "occlusion",
+        "greedy_occlusion[log_softmax]",
+        "occlusion[log_softmax]",
+        "occlusion[margin]",
+        "integrated_gradients",
+        "attention",
+    ),
     "mult_vae": ("greedy_occlusion", "occlusion", "integrated_gradients"),
 }
 # Greedy occlusion lists the items in removal order: its first m are removed.
 ORDERED = ("greedy_occlusion",)
 BASELINES = ("random", "most_recent")
+MEASURES = ("rank", "score_drop")
+BOOTSTRAP = 10_000
+
+
+def parse(label):
+    """ "occlusion[log_softmax]" -> ("occlusion", "log_softmax")."""
+    method, _, target = label.partition("[")
+    return method, target.rstrip("]") or "score"
 
 
 def load(max_users=None):
@@ -106,7 +134,10 @@ def epochs_within(model, dataset, budget, max_epochs, callbacks=()):
 
 def train_sasrec(train, num_items, budget, seed):
     keras.utils.set_random_seed(seed)
-    common = dict(num_items=num_items, max_len=MAX_LEN, embedding_dim=64)
+    # Issue #12: the sequence builders still take the count of real items
+    # (and output one more column); with the id convention this becomes
+    # `num_items=num_items`, the table size.
+    common = dict(num_items=num_items - 1, max_len=MAX_LEN, embedding_dim=64)
     trainer = keras_recsys.models.build_sasrec(
         return_sequences=True, num_blocks=2, dropout=0.2, **common
     )
@@ -167,13 +198,25 @@ class Scorer:
 
 
 def rank_of(row, item, excluded):
-    """Rank (0 = first) of `item` among the items not excluded; ties rank
-    the lower id first."""
+    """Rank (0 = first) of `item` among the items not excluded (code 0 and
+    the history the row was scored from: a removed item is a candidate
+    again); ties rank the lower id first."""
     row = row.copy()
     row[excluded] = -np.inf
     row[0] = -np.inf
     s = row[item]
     return int(np.sum(row > s) + np.sum(row[:item] == s))
+
+
+def log_probability(row, item, excluded):
+    """log softmax of `item` over the items not excluded (see `rank_of`)."""
+    keep = np.ones(len(row), bool)
+    keep[excluded] = False
+    keep[0] = False
+    keep[item] = True
+    rest = row[keep]
+    top = rest.max()
+    return float(row[item] - top - np.log(np.sum(np.exp(rest - top))))
 
 
 def deletion_test(scorer, histories, users, args, rng):
@@ -186,13 +229,14 @@ def deletion_test(scorer, histories, users, args, rng):
         if scorer.name == "sasrec":
             history = history[-MAX_LEN:]  # what the model sees
         base = scorer.scores([history])[0]
-        base_rank_row = base.copy()
-        base_rank_row[history] = -np.inf
-        base_rank_row[0] = -np.inf
-        top = int(np.argmax(base_rank_row))
+        ranking = base.copy()
+        ranking[history] = -np.inf
+        ranking[0] = -np.inf
+        top = int(np.argmax(ranking))
         # Positions of the history items to remove, per ranking.
         orders = {}
-        for method in methods:
+        for label in methods:
+            method, target = parse(label)
             start = time.perf_counter()
             explanation = explain_history(
                 scorer.model,
@@ -201,81 +245,119 @@ def deletion_test(scorer, histories, users, args, rng):
                 method=method,
                 steps=args.steps,
                 removals=max(REMOVALS),
+                target=target,
             )
-            seconds[method] += time.perf_counter() - start
+            seconds[label] += time.perf_counter() - start
             values = np.asarray(explanation.values)
             # The explanation lists the history items oldest first (sequences)
             # or by column (rows): map back to positions in `history`.
             where = {int(i): p for p, i in enumerate(history)}
             positions = np.array([where[int(i)] for i in explanation.ids])
             if method in ORDERED:
-                orders[method] = positions
+                orders[label] = positions
             else:
-                orders[method] = positions[np.argsort(-values, kind="stable")]
+                orders[label] = positions[np.argsort(-values, kind="stable")]
         orders["random"] = rng.permutation(len(history))
         orders["most_recent"] = np.arange(len(history))[::-1]
-        # Diagnostics of m = 1: the largest rank drop any single removal
-        # reaches (a bound for every method, found by trying them all), and
-        # whether occlusion's pick is the most recent item.
-        singles = scorer.scores([np.delete(history, t) for t in range(len(history))])
-        best_single = max(rank_of(row, top, history) for row in singles)
+        # m = 1 diagnostics: the largest rank drop any single removal reaches
+        # (tried exhaustively: a bound for every method at m = 1), and which
+        # single removal is the most recent item.
+        singles = [np.delete(history, t) for t in range(len(history))]
+        single_ranks = np.array(
+            [
+                rank_of(row, top, kept)
+                for row, kept in zip(scorer.scores(singles), singles)
+            ]
+        )
         variants, keys = [], []
         for key, order in orders.items():
             for m in REMOVALS:
                 variants.append(np.delete(history, order[:m]))
                 keys.append((key, m))
         scores = scorer.scores(variants)
+        base_log_p = log_probability(base, top, history)
         record = {
             "user": int(u),
             "item": top,
             "history_length": len(history),
-            "best_single_rank": best_single,
+            "best_single_rank": int(single_ranks.max()),
+            "most_recent_is_a_best_single": bool(
+                single_ranks[-1] == single_ranks.max()
+            ),
             "occlusion_picks_most_recent": bool(
                 orders["occlusion"][0] == len(history) - 1
             ),
         }
-        for (key, m), row in zip(keys, scores):
+        for (key, m), row, kept in zip(keys, scores, variants):
             record[f"{key}@{m}"] = {
-                "rank": rank_of(row, top, history),
+                "rank": rank_of(row, top, kept),
                 "score_drop": float(base[top] - row[top]),
+                "log_prob_drop": base_log_p - log_probability(row, top, kept),
             }
         records.append(record)
-        if count % 50 == 0:
+        if count % 100 == 0:
             print(f"    {scorer.name}: {count}/{len(users)} users", flush=True)
     speed = {m: len(users) / seconds[m] for m in methods}
     return records, speed
 
 
-def summarize(records, methods):
+def paired(method, baseline, seed):
+    """Paired comparison of per-user values: mean difference, its bootstrap
+    95% interval (`BOOTSTRAP` resamples of the users), and the sign test
+    (wins, losses, two-sided p-value; ties dropped)."""
+    from scipy.stats import binomtest
+
+    diff = np.asarray(method, float) - np.asarray(baseline, float)
+    rng = np.random.default_rng(seed)
+    means = np.empty(BOOTSTRAP)
+    for start in range(0, BOOTSTRAP, 1000):
+        picks = rng.integers(0, len(diff), size=(1000, len(diff)))
+        means[start : start + 1000] = diff[picks].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    wins, losses = int(np.sum(diff > 0)), int(np.sum(diff < 0))
+    p = binomtest(wins, wins + losses).pvalue if wins + losses else 1.0
+    return {
+        "mean_difference": float(diff.mean()),
+        "ci95": [float(low), float(high)],
+        "clearly_beats": bool(low > 0),
+        "wins": wins,
+        "losses": losses,
+        "sign_test_p": float(p),
+    }
+
+
+def summarize(records, methods, seed):
     table = {}
     for key in (*methods, *BASELINES):
         for m in REMOVALS:
             ranks = np.array([r[f"{key}@{m}"]["rank"] for r in records], float)
             drops = np.array([r[f"{key}@{m}"]["score_drop"] for r in records])
+            log_p = np.array([r[f"{key}@{m}"]["log_prob_drop"] for r in records])
             table[f"{key}@{m}"] = {
                 "mean_rank_drop": float(ranks.mean()),
                 "median_rank_drop": float(np.median(ranks)),
                 "mean_score_drop": float(drops.mean()),
+                "mean_log_prob_drop": float(log_p.mean()),
                 "left_top10": float(np.mean(ranks >= 10)),
             }
     for key in methods:
         for m in REMOVALS:
-            beats = {}
-            for field in ("rank", "score_drop"):
-                for baseline in BASELINES:
-                    diff = np.array(
-                        [
-                            r[f"{key}@{m}"][field] - r[f"{baseline}@{m}"][field]
-                            for r in records
-                        ],
-                        float,
-                    )
-                    se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else 0
-                    beats[f"{field}>{baseline}"] = bool(diff.mean() > 2 * se)
-            table[f"{key}@{m}"]["clearly_beats"] = beats
+            table[f"{key}@{m}"]["against"] = {
+                f"{field}>{baseline}": paired(
+                    [r[f"{key}@{m}"][field] for r in records],
+                    [r[f"{baseline}@{m}"][field] for r in records],
+                    seed,
+                )
+                for field in MEASURES
+                for baseline in BASELINES
+            }
+    best = np.array([r["best_single_rank"] for r in records], float)
+    recent = np.array([r["most_recent@1"]["rank"] for r in records], float)
     table["diagnostics@1"] = {
-        "mean_best_single_rank_drop": float(
-            np.mean([r["best_single_rank"] for r in records])
+        "mean_best_single_rank_drop": float(best.mean()),
+        "best_single_against_most_recent": paired(best, recent, seed),
+        "most_recent_is_a_best_single": float(
+            np.mean([r["most_recent_is_a_best_single"] for r in records])
         ),
         "occlusion_picks_most_recent": float(
             np.mean([r["occlusion_picks_most_recent"] for r in records])
@@ -284,9 +366,48 @@ def summarize(records, methods):
     return table
 
 
+def verdicts(table, key):
+    """ "yes"/"NO" per measure: clearly beats both baselines at every m."""
+    return {
+        field: all(
+            table[f"{key}@{m}"]["against"][f"{field}>{b}"]["clearly_beats"]
+            for m in REMOVALS
+            for b in BASELINES
+        )
+        for field in MEASURES
+    }
+
+
+def verdict(table, methods):
+    """Which method beats which baseline clearly, per m and measure, and the
+    best method (most clear wins; ties to the first listed)."""
+    lost = {
+        key: [
+            f"{field}>{b}@{m}"
+            for m in REMOVALS
+            for field in MEASURES
+            for b in BASELINES
+            if not table[f"{key}@{m}"]["against"][f"{field}>{b}"]["clearly_beats"]
+        ]
+        for key in methods
+    }
+    best = min(methods, key=lambda key: len(lost[key]))
+    ceiling = table["diagnostics@1"]["best_single_against_most_recent"]
+    return {
+        "clearly": "the paired bootstrap 95% CI of the mean difference with "
+        "the baseline (over the same users) lies above 0",
+        "best_method": best,
+        "best_method_beats_both_at_every_m": {
+            field: ok for field, ok in verdicts(table, best).items()
+        },
+        "not_clearly_beaten": lost,
+        "m1_rank_ceiling_over_most_recent": ceiling["mean_difference"],
+    }
+
+
 def print_table(name, table, methods, speed):
     print(f"\n{name}: deletion test (mean over users; higher = more faithful)")
-    head = f"{'ranking':22s}" + "".join(
+    head = f"{'ranking':30s}" + "".join(
         f"{f'rank drop m={m}':>14s}{f'score drop m={m}':>16s}" for m in REMOVALS
     )
     print(head + f"{'score>both':>12s}{'rank>both':>11s}{'expl/s':>9s}")
@@ -297,24 +418,36 @@ def print_table(name, table, methods, speed):
             for m in REMOVALS
         )
         if key in methods:
-            flags = []
-            for field in ("score_drop", "rank"):
-                ok = all(
-                    table[f"{key}@{m}"]["clearly_beats"][f"{field}>{b}"]
-                    for m in REMOVALS
-                    for b in BASELINES
-                )
-                flags.append("yes" if ok else "NO")
+            ok = verdicts(table, key)
+            flags = ["yes" if ok[f] else "NO" for f in ("score_drop", "rank")]
             extra = f"{flags[0]:>12s}{flags[1]:>11s}{speed[key]:9.1f}"
         else:
             extra = f"{'(baseline)':>12s}"
-        print(f"{key:22s}{cells}{extra}")
+        print(f"{key:30s}{cells}{extra}")
+    print("paired differences with the baselines, mean [bootstrap 95% CI]:")
+    for key in methods:
+        for m in REMOVALS:
+            cells = []
+            for field in MEASURES:
+                for b in BASELINES:
+                    c = table[f"{key}@{m}"]["against"][f"{field}>{b}"]
+                    mark = "+" if c["clearly_beats"] else "-"
+                    cells.append(
+                        f"{field}>{b} {c['mean_difference']:.2f} "
+                        f"[{c['ci95'][0]:.2f}, {c['ci95'][1]:.2f}]{mark}"
+                    )
+            print(f"  {key} m={m}: " + "; ".join(cells))
     diagnostics = table["diagnostics@1"]
+    ceiling = diagnostics["best_single_against_most_recent"]
     print(
         "m=1: the best single removal (tried exhaustively) drops the item "
-        f"{diagnostics['mean_best_single_rank_drop']:.1f} places on average; "
+        f"{diagnostics['mean_best_single_rank_drop']:.1f} places on average, "
+        f"{ceiling['mean_difference']:.2f} [{ceiling['ci95'][0]:.2f}, "
+        f"{ceiling['ci95'][1]:.2f}] more than removing the most recent item, "
+        "which is a best single removal for "
+        f"{100 * diagnostics['most_recent_is_a_best_single']:.0f}% of the users; "
         "occlusion removes the most recent item for "
-        f"{100 * diagnostics['occlusion_picks_most_recent']:.0f}% of the users"
+        f"{100 * diagnostics['occlusion_picks_most_recent']:.0f}% of them"
     )
 
 
@@ -355,7 +488,7 @@ def plot(results, path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--users", type=int, default=200, help="users tested")
+    parser.add_argument("--users", type=int, default=300, help="users tested")
     parser.add_argument("--steps", type=int, default=50, help="IG steps")
     parser.add_argument("--sasrec-seconds", type=float, default=150.0)
     parser.add_argument("--vae-seconds", type=float, default=100.0)
@@ -367,9 +500,9 @@ def main():
         args.users, args.sasrec_seconds, args.vae_seconds = 20, 5.0, 5.0
     start = time.perf_counter()
     train, histories, encoder, titles = load(300 if args.quick else None)
-    num_items = encoder.vocabulary_size - 1
+    num_items = encoder.vocabulary_size  # the id table: codes 1..n and 0
     print(
-        f"{len(histories)} users, {num_items} items, {len(train)} training "
+        f"{len(histories)} users, {num_items - 1} items, {len(train)} training "
         f"ratings; backend {keras.backend.backend()}, {os.cpu_count()} CPUs",
         flush=True,
     )
@@ -382,7 +515,7 @@ def main():
     print("[sasrec] training", flush=True)
     sasrec, sasrec_info = train_sasrec(train, num_items, args.sasrec_seconds, args.seed)
     print("[mult_vae] training", flush=True)
-    matrix = krd.interaction_matrix(train, len(histories), num_items + 1)
+    matrix = krd.interaction_matrix(train, len(histories), num_items)
     matrix.data[:] = 1.0
     vae, vae_info = train_mult_vae(matrix, args.vae_seconds, args.seed)
     for name, model, info in (
@@ -390,15 +523,15 @@ def main():
         ("mult_vae", vae, vae_info),
     ):
         print(f"[{name}] deletion test on {len(users)} users", flush=True)
-        scorer = Scorer(name, model, num_items + 1)
+        scorer = Scorer(name, model, num_items)
         records, speed = deletion_test(scorer, histories, users, args, rng)
-        table = summarize(records, METHODS[name])
+        table = summarize(records, METHODS[name], args.seed)
         print_table(name, table, METHODS[name], speed)
         example = records[0]
         history = histories[example["user"]]
         sentences = {}
-        for method in (*METHODS[name], "neighbours"):
-            if method == "neighbours":
+        for label in (*METHODS[name], "neighbours"):
+            if label == "neighbours":
                 why = keras_recsys.explain.similar_items(
                     model,
                     example["item"],
@@ -408,36 +541,39 @@ def main():
                     item_titles=titles,
                 )
             else:
+                method, target = parse(label)
                 why = explain_history(
                     model,
                     scorer.explain_input(history),
                     example["item"],
                     method=method,
+                    target=target,
                     steps=args.steps,
                     removals=max(REMOVALS),
                     item_encoder=encoder,
                     item_titles=titles,
                 )
-            sentences[method] = why.sentence()
-            print(f"  {method}: {sentences[method]}")
+            sentences[label] = why.sentence()
+            print(f"  {label}: {sentences[label]}")
         results[name] = {
             "training": info,
+            "verdict": verdict(table, METHODS[name]),
             "deletion_test": table,
             "explanations_per_second": speed,
             "first_user": {"user": example["user"], "sentences": sentences},
         }
     report = {
         "command": (
-            "KERAS_RECSYS_DATA=/work/shared/data flock /tmp/keras_recsys_bench.lock "
-            "PYTHONPATH=. .venv/bin/python benchmarks/explain_ml1m.py"
+            "KERAS_RECSYS_DATA=/work/shared/data PYTHONPATH=. flock "
+            "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/explain_ml1m.py"
             + (" --quick" if args.quick else "")
         ),
         "data": DATA_FILE,
         "num_users": len(histories),
-        "num_items": num_items,
+        "num_items": num_items,  # the id table's size (n items and code 0)
         "num_test_users": int(len(users)),
         "removals": list(REMOVALS),
-        "settings": vars(args),
+        "settings": {**vars(args), "output": os.path.relpath(args.output)},
         "backend": keras.backend.backend(),
         "keras_version": keras.__version__,
         "cpu_count": os.cpu_count(),

@@ -206,3 +206,124 @@ def padded_rows(rows, batch_size=None):
 def midpoints(steps):
     """The `steps` interpolation points of the midpoint rule on [0, 1]."""
     return ((np.arange(steps) + 0.5) / steps).astype("float32")
+
+
+# ------------------------------------------------- what an explanation explains
+
+TARGETS = ("score", "log_softmax", "margin")
+
+
+def excluded_items(rows, num_columns, kind):
+    """`(len(rows), num_columns)` bool: the items that cannot be recommended
+    for each input row, code 0 and the row's history (the ids in a sequence,
+    the non-zero columns of an autoencoder row)."""
+    rows = np.asarray(rows)
+    if kind == "sequence":
+        out = np.zeros((len(rows), num_columns), dtype=bool)
+        out[np.arange(len(rows))[:, None], rows] = True
+    else:
+        out = rows != 0
+    out[:, 0] = True
+    return out
+
+
+def target_scores(outputs, item, target="score", excluded=None):
+    """The explained quantity of `item` in each row of a model's outputs.
+
+    `"score"`: the model's output. `"log_softmax"`: the item's log-probability
+    under a softmax over the items that can be recommended (the catalog less
+    `excluded`, the item itself always kept). `"margin"`: the item's score
+    minus the best score among the other items that can be recommended.
+    Removing a history item changes all the scores; these two measure how the
+    item fares against the others, which is what decides its rank.
+    """
+    scores = item_scores(outputs, item)
+    if target == "score":
+        return scores
+    others = np.array(excluded, dtype=bool)
+    others[:, item] = target == "margin"
+    rest = keras.ops.where(keras.ops.convert_to_tensor(others), -1e9, outputs)
+    if target == "log_softmax":
+        return scores - keras.ops.logsumexp(rest, axis=-1)
+    return scores - keras.ops.max(rest, axis=-1)
+
+
+# ---------------------------------------------------- one user's forward passes
+
+
+def split_inputs(model, inputs, main):
+    """Returns (the user's main input as a 1-D array, the other inputs)."""
+    others = {}
+    if isinstance(inputs, dict):
+        if main not in inputs:
+            raise ValueError(
+                f"`inputs` must hold the model's input {main!r}. Received the "
+                f"keys {sorted(inputs)}"
+            )
+        others = {k: np.asarray(v) for k, v in inputs.items() if k != main}
+        inputs = inputs[main]
+    if hasattr(inputs, "toarray"):  # one row of a scipy sparse matrix
+        inputs = inputs.toarray()
+    values = np.asarray(inputs)
+    if values.ndim == 2 and values.shape[0] == 1:
+        values = values[0]
+    if values.ndim != 1:
+        raise ValueError(
+            f"`inputs` must be one user's {main!r} (1-D, or a batch of one). "
+            f"Received shape {values.shape}"
+        )
+    missing = sorted(set(input_names(model)) - {main} - set(others))
+    if missing:
+        raise ValueError(f"`inputs` must also hold the model inputs {missing}.")
+    # The other inputs (CDAE's `user_id`) are one user's, without batch axis.
+    return values, {k: v[None] for k, v in others.items()}
+
+
+def call(model, main, batch, others):
+    if not others and len(model.inputs) == 1:
+        return model(batch, training=False)
+    # Keras takes a dict of tensors, not a mix of tensors and arrays.
+    inputs = {
+        main: batch,
+        **{k: np.repeat(v, len(batch), 0) for k, v in others.items()},
+    }
+    return model(
+        {k: keras.ops.convert_to_tensor(v) for k, v in inputs.items()}, training=False
+    )
+
+
+class Scorer:
+    """The explained quantity of one item for a user's inputs.
+
+    `kind` is `"sequence"` or `"autoencoder"`; `others` the model's other
+    inputs (one user's); `target` one of `TARGETS`.
+    """
+
+    def __init__(self, model, kind, others, item, target, batch_size):
+        self.model, self.kind, self.others = model, kind, others
+        self.item, self.target, self.batch_size = item, target, batch_size
+        self.main = SEQUENCE_INPUT if kind == "sequence" else ROW_INPUT
+        self.num_columns = model.outputs[0].shape[-1]
+
+    def excluded(self, rows):
+        if self.target == "score":
+            return None
+        return excluded_items(rows, self.num_columns, self.kind)
+
+    def __call__(self, batch, excluded=None):
+        """Tensor of the quantity for each row of `batch` (differentiable);
+        `excluded` defaults to the rows' own histories."""
+        if excluded is None:
+            excluded = self.excluded(batch)
+        out = call(self.model, self.main, batch, self.others)
+        return target_scores(out, self.item, self.target, excluded)
+
+    def rows(self, rows):
+        """float64 values for each of `rows`, in padded batches (see
+        `padded_rows`: histories of different lengths reuse a few shapes)."""
+        values = []
+        for start in range(0, len(rows), self.batch_size):
+            chunk = rows[start : start + self.batch_size]
+            out = self(padded_rows(chunk, self.batch_size))
+            values.append(to_numpy(out)[: len(chunk)])
+        return np.concatenate(values).astype("float64")

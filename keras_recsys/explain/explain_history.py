@@ -1,185 +1,14 @@
-import keras
 import numpy as np
 
 from keras_recsys.explain import _common
+from keras_recsys.explain import _history_rows
+from keras_recsys.explain import _history_sequence
 from keras_recsys.explain.explanation import Explanation
-from keras_recsys.layers.transformer_sequence_encoder import TransformerSequenceEncoder
-from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
 
 METHODS = ("occlusion", "greedy_occlusion", "integrated_gradients", "attention")
-
-
-def _split_inputs(model, inputs, main):
-    """Returns (the user's main input as a 1-D array, the other inputs)."""
-    others = {}
-    if isinstance(inputs, dict):
-        if main not in inputs:
-            raise ValueError(
-                f"`inputs` must hold the model's input {main!r}. Received the "
-                f"keys {sorted(inputs)}"
-            )
-        others = {k: np.asarray(v) for k, v in inputs.items() if k != main}
-        inputs = inputs[main]
-    if hasattr(inputs, "toarray"):  # one row of a scipy sparse matrix
-        inputs = inputs.toarray()
-    values = np.asarray(inputs)
-    if values.ndim == 2 and values.shape[0] == 1:
-        values = values[0]
-    if values.ndim != 1:
-        raise ValueError(
-            f"`inputs` must be one user's {main!r} (1-D, or a batch of one). "
-            f"Received shape {values.shape}"
-        )
-    missing = sorted(set(_common.input_names(model)) - {main} - set(others))
-    if missing:
-        raise ValueError(f"`inputs` must also hold the model inputs {missing}.")
-    # The other inputs (CDAE's `user_id`) are one user's, without batch axis.
-    return values, {k: v[None] for k, v in others.items()}
-
-
-def _repeat(others, n):
-    return {k: np.repeat(v, n, axis=0) for k, v in others.items()}
-
-
-def _call(model, main, batch, others):
-    if not others and len(model.inputs) == 1:
-        return model(batch, training=False)
-    # Keras takes a dict of tensors, not a mix of tensors and arrays.
-    inputs = {main: batch, **_repeat(others, len(batch))}
-    return model(
-        {k: keras.ops.convert_to_tensor(v) for k, v in inputs.items()}, training=False
-    )
-
-
-def _left_pad(rows, max_len):
-    out = np.zeros((len(rows), max_len), dtype="int32")
-    for r, row in enumerate(rows):
-        if len(row):
-            out[r, max_len - len(row) :] = row
-    return out
-
-
-# ---------------------------------------------------------------- sequences
-
-
-def _sequence_history(model, values):
-    max_len = model.inputs[0].shape[1] if len(model.inputs) == 1 else None
-    for t in model.inputs:
-        if t.name == _common.SEQUENCE_INPUT:
-            max_len = t.shape[1]
-    if values.dtype.kind not in "iu":
-        raise TypeError(
-            f"`inputs` of a sequence model must be integer item ids. Received "
-            f"dtype {values.dtype}"
-        )
-    history = values[values != 0]
-    # The model sees the latest max_len items; they are the ones explained.
-    return history[-max_len:].astype("int32"), max_len
-
-
-def _scores(model, main, rows, others, item, batch_size):
-    """Scores of `item` for each of `rows`, in batches.
-
-    Each batch is padded (see `_common.padded_rows`) so that explanations
-    of histories of different lengths reuse a few input shapes.
-    """
-    scores = []
-    for start in range(0, len(rows), batch_size):
-        chunk = rows[start : start + batch_size]
-        out = _call(model, main, _common.padded_rows(chunk, batch_size), others)
-        scores.append(_common.to_numpy(_common.item_scores(out, item))[: len(chunk)])
-    return np.concatenate(scores).astype("float64")
-
-
-def _sequence_occlusion(model, history, max_len, others, item, batch_size):
-    rows = [history] + [np.delete(history, t) for t in range(len(history))]
-    scores = _scores(
-        model,
-        _common.SEQUENCE_INPUT,
-        _left_pad(rows, max_len),
-        others,
-        item,
-        batch_size,
-    )
-    return scores[0], scores[0] - scores[1:]
-
-
-def _sequence_integrated_gradients(model, history, max_len, others, item, steps):
-    layer = _common.sequence_embedding_layer(model)
-    padded = _left_pad([history], max_len)
-    alphas = _common.midpoints(steps)
-
-    def scale(weights):
-        def wrapper(original, inputs, *args, **kwargs):
-            out = original(inputs, *args, **kwargs)
-            if kwargs.get("mode", "embed") != "embed":
-                return out  # TiedItemEmbedding scoring the outputs
-            return weights(out)
-
-        return wrapper
-
-    batch = np.repeat(padded, steps, axis=0)
-    shape = (-1,) + (1,) * 2
-    alpha = keras.ops.reshape(keras.ops.convert_to_tensor(alphas), shape)
-
-    def score(delta):
-        with _common.wrapped_calls({layer: scale(lambda out: out * alpha + delta)}):
-            out = _call(model, _common.SEQUENCE_INPUT, batch, others)
-        return _common.item_scores(out, item)
-
-    vectors = _common.to_numpy(layer(padded))[0]
-    _, (grad,) = backend_utils.value_and_gradients(
-        score, [np.zeros((steps,) + vectors.shape, "float32")]
-    )
-    mean_grad = _common.to_numpy(grad).mean(axis=0)
-    per_position = np.sum(vectors * mean_grad, axis=-1)[max_len - len(history) :]
-    # The input (weight 1) and the baseline (weight 0) in one padded batch.
-    ends = _common.padded_rows(np.repeat(padded, 2, axis=0))
-    weight = np.zeros((len(ends), 1, 1), "float32")
-    weight[0] = 1.0
-    weight = keras.ops.convert_to_tensor(weight)
-    with _common.wrapped_calls({layer: scale(lambda out: out * weight)}):
-        out = _call(model, _common.SEQUENCE_INPUT, ends, others)
-    full, baseline = _common.to_numpy(_common.item_scores(out, item))[:2]
-    return float(full), per_position.astype("float64"), float(baseline)
-
-
-def _sequence_attention(model, history, max_len, others, item):
-    encoders = [x for x in model.layers if isinstance(x, TransformerSequenceEncoder)]
-    if not encoders:
-        raise ValueError(
-            "method='attention' needs a self-attention model (build_sasrec); "
-            f"{model.name!r} has no TransformerSequenceEncoder."
-        )
-    attention = encoders[0].attentions[-1]
-    recorded = []
-
-    def keep_scores(original, *args, **kwargs):
-        kwargs["return_attention_scores"] = True
-        out, weights = original(*args, **kwargs)
-        recorded.append(weights)
-        return out
-
-    padded = _common.padded_rows(_left_pad([history], max_len))
-    with _common.wrapped_calls({attention: keep_scores}):
-        out = _call(model, _common.SEQUENCE_INPUT, padded, others)
-    score = _common.to_numpy(_common.item_scores(out, item))[0]
-    # (1, heads, query, key): the last position's query, averaged over heads.
-    weights = _common.to_numpy(recorded[-1])[0].mean(axis=0)[-1]
-    return float(score), weights[max_len - len(history) :].astype("float64")
-
-
-# ------------------------------------------------------------- autoencoders
-
-
-def _row_occlusion(model, row, history, others, item, batch_size):
-    rows = np.repeat(row[None], len(history) + 1, axis=0)
-    rows[np.arange(1, len(history) + 1), history] = 0.0
-    scores = _scores(model, _common.ROW_INPUT, rows, others, item, batch_size)
-    return scores[0], scores[0] - scores[1:]
 
 
 def _greedy_occlusion(occlude, size, removals):
@@ -205,45 +34,6 @@ def _greedy_occlusion(occlude, size, removals):
     return score, np.array(order, dtype="int64"), np.array(drops, dtype="float64")
 
 
-def _normalizes_rows(model):
-    return any(getattr(layer, "l2_normalize", False) for layer in model.layers)
-
-
-def _row_integrated_gradients(model, row, history, others, item, steps, baseline):
-    if baseline is None:
-        baseline = np.zeros_like(row)
-        if _normalizes_rows(model):
-            # The score is blind to the row's scale, so the zero row is no
-            # baseline (every path from it gives 0): spread the row's total
-            # evenly over the items instead.
-            baseline[:] = row.sum() / row.size
-    baseline = np.asarray(baseline, dtype="float32")
-    if baseline.shape != row.shape:
-        raise ValueError(
-            f"`baseline` must have the row's shape {row.shape}. Received "
-            f"shape {baseline.shape}"
-        )
-    alphas = _common.midpoints(steps)[:, None]
-    path = baseline[None] + alphas * (row - baseline)[None]
-
-    def score(rows):
-        return _common.item_scores(_call(model, _common.ROW_INPUT, rows, others), item)
-
-    _, (grad,) = backend_utils.value_and_gradients(score, [path])
-    attributions = (row - baseline) * _common.to_numpy(grad).mean(axis=0)
-    full, base = _scores(
-        model, _common.ROW_INPUT, np.stack([row, baseline]), others, item, 2
-    )
-    rest = np.ones(row.size, bool)
-    rest[history] = False
-    return (
-        full,
-        attributions[history].astype("float64"),
-        float(base),
-        float(attributions[rest].sum()),
-    )
-
-
 @keras_recsys_export("keras_recsys.explain.explain_history")
 def explain_history(
     model,
@@ -256,6 +46,7 @@ def explain_history(
     item_titles=None,
     batch_size=256,
     removals=5,
+    target="score",
 ):
     """Attributes one item's score to each item of the user's history.
 
@@ -300,9 +91,19 @@ def explain_history(
       and the earlier blocks), so prefer occlusion to justify a
       recommendation.
 
-    Ids: `item` and `inputs` are in the model's ids (sequence ids
-    `1..num_items`, or row columns); the result is in raw ids when an
-    `item_encoder` is given, with titles from `item_titles`.
+    What is explained (`target`): `"score"`, the model's output for the
+    item (a logit); `"log_softmax"`, the item's log-probability under a
+    softmax over the items that can be recommended to this input (the
+    catalog less code 0 and the input's own history: an item removed from
+    the history becomes a candidate again); `"margin"`, the item's score
+    minus the best other candidate's. Removing a history item moves all the
+    scores, so the last two say how the item fares against the other items,
+    which is what its rank is made of.
+
+    Ids: `item` and `inputs` are in the model's codes (`1..num_items - 1`,
+    `num_items` the size of the id table, the model's output columns; 0 is
+    padding); the result is in raw ids when an `item_encoder` is given, with
+    titles from `item_titles`.
 
     Args:
         model: a `keras.Model` from one of the builders above (for sequence
@@ -327,10 +128,12 @@ def explain_history(
         batch_size: int. Rows scored per forward pass. Defaults to `256`.
         removals: int. Items greedy occlusion removes (at most the history's
             length; other methods ignore it). Defaults to `5`.
+        target: str. The explained quantity: `"score"`, `"log_softmax"` or
+            `"margin"` (see above). Defaults to `"score"`.
 
     Returns:
-        A `keras_recsys.explain.Explanation` of kind `"history"`: one value
-        per history item (oldest first; for `"greedy_occlusion"` one per
+        A `keras_recsys.explain.Explanation` of kind `"history"` (its
+        `score` is the `target` at the input): one value per history item (oldest first; for `"greedy_occlusion"` one per
         removed item, in removal order), `positions` its index in the
         history (sequences) or its column (rows).
 
@@ -350,6 +153,9 @@ def explain_history(
         model, np.array([3, 5, 7, 9]), item=11, method="greedy_occlusion", removals=2
     )
     greedy.ids  # the two items removed, in removal order
+    keras_recsys.explain.explain_history(
+        model, np.array([3, 5, 7, 9]), item=11, target="log_softmax"
+    ).values  # the drop of the item's log-probability among the candidates
     ```
 
     References:
@@ -361,49 +167,51 @@ def explain_history(
           Explanation](https://arxiv.org/abs/1902.10186). NAACL 2019.
     """
     check_one_of("method", method, METHODS)
+    check_one_of("target", target, _common.TARGETS)
     steps = _common.check_steps(steps)
     batch_size = check_positive_int("batch_size", batch_size)
     removals = check_positive_int("removals", removals)
     names = _common.ItemNames(item_encoder, item_titles)
     kind = _common.model_kind(model)
     num_columns = model.outputs[0].shape[-1]
+    if kind == "features":
+        raise ValueError(
+            "explain_history explains models whose input is `item_sequence` or "
+            "`interactions`; use keras_recsys.explain.explain_features for "
+            f"feature models. Received a model with inputs "
+            f"{_common.input_names(model)}"
+        )
+    if kind == "autoencoder" and method == "attention":
+        raise ValueError(
+            "method='attention' needs a self-attention model (build_sasrec); "
+            "autoencoders have no attention."
+        )
+    main = _common.SEQUENCE_INPUT if kind == "sequence" else _common.ROW_INPUT
+    values, others = _common.split_inputs(model, inputs, main)
+    item = _common.check_item(item, num_columns, first=1)
+    scorer = _common.Scorer(model, kind, others, item, target, batch_size)
     baseline_score, remainder = None, 0.0
     if kind == "sequence":
-        values, others = _split_inputs(model, inputs, _common.SEQUENCE_INPUT)
-        item = _common.check_item(item, num_columns, first=1)
-        history, max_len = _sequence_history(model, values)
+        history, max_len = _history_sequence.history(model, values)
         positions = np.arange(len(history))
         if method == "occlusion":
-            score, attributions = _sequence_occlusion(
-                model, history, max_len, others, item, batch_size
-            )
+            score, attributions = _history_sequence.occlusion(scorer, history, max_len)
         elif method == "greedy_occlusion":
 
             def occlude(kept):
-                return _sequence_occlusion(
-                    model, history[kept], max_len, others, item, batch_size
-                )
+                return _history_sequence.occlusion(scorer, history[kept], max_len)
 
             score, positions, attributions = _greedy_occlusion(
                 occlude, len(history), removals
             )
         elif method == "integrated_gradients":
-            score, attributions, baseline_score = _sequence_integrated_gradients(
-                model, history, max_len, others, item, steps
+            score, attributions, baseline_score = (
+                _history_sequence.integrated_gradients(scorer, history, max_len, steps)
             )
         else:
-            score, attributions = _sequence_attention(
-                model, history, max_len, others, item
-            )
+            score, attributions = _history_sequence.attention(scorer, history, max_len)
         ids = history[positions]
-    elif kind == "autoencoder":
-        if method == "attention":
-            raise ValueError(
-                "method='attention' needs a self-attention model (build_sasrec); "
-                "autoencoders have no attention."
-            )
-        values, others = _split_inputs(model, inputs, _common.ROW_INPUT)
-        item = _common.check_item(item, num_columns)
+    else:
         row = values.astype("float32")
         if row.shape[0] != num_columns or not np.all(np.isfinite(row)):
             raise ValueError(
@@ -412,34 +220,23 @@ def explain_history(
             )
         ids = positions = np.flatnonzero(row)
         if method == "occlusion":
-            score, attributions = _row_occlusion(
-                model, row, ids, others, item, batch_size
-            )
+            score, attributions = _history_rows.occlusion(scorer, row, ids)
         elif method == "greedy_occlusion":
             history = ids
 
             def occlude(kept):
                 current = np.zeros_like(row)
                 current[history[kept]] = row[history[kept]]
-                return _row_occlusion(
-                    model, current, history[kept], others, item, batch_size
-                )
+                return _history_rows.occlusion(scorer, current, history[kept])
 
             score, order, attributions = _greedy_occlusion(
                 occlude, len(history), removals
             )
             ids = positions = history[order]
         else:
-            score, attributions, baseline_score, remainder = _row_integrated_gradients(
-                model, row, ids, others, item, steps, baseline
+            score, attributions, baseline_score, remainder = (
+                _history_rows.integrated_gradients(scorer, row, ids, steps, baseline)
             )
-    else:
-        raise ValueError(
-            "explain_history explains models whose input is `item_sequence` or "
-            "`interactions`; use keras_recsys.explain.explain_features for "
-            f"feature models. Received a model with inputs "
-            f"{_common.input_names(model)}"
-        )
     raw = names.raw(ids)
     (raw_item,) = names.raw([item])
     return Explanation(

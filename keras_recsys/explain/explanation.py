@@ -30,8 +30,10 @@ class Explanation:
         item: raw id of the explained item (decoded through the
             `IdEncoder` given to the explainer; the model's id otherwise).
         item_title: str or None. The item's title, when known.
-        score: float. The model's score of the item (a logit for the ranking
-            models, the output for feature models).
+        score: float. The explained quantity at the input: the model's score
+            of the item (a logit for the ranking models, the output for
+            feature models), or its log-probability or margin among the
+            candidates when `explain_history` was given that `target`.
         method: str. `"occlusion"`, `"greedy_occlusion"`,
             `"integrated_gradients"`, `"attention"` or `"cosine"`.
         kind: str. `"history"`, `"features"` or `"neighbours"`.

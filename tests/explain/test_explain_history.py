@@ -178,6 +178,51 @@ def test_sasrec_integrated_gradients_completeness(sasrec):
     assert sum(explanation.values) == pytest.approx(gap, abs=2e-2 * max(1, abs(gap)))
 
 
+def candidate_target(scores, item, history, target):
+    """Plain numpy: the item's log-probability among (or margin over) the
+    items that can be recommended, every code but 0 and `history`."""
+    keep = [j for j in range(len(scores)) if j != 0 and j not in set(history)]
+    keep = sorted(set(keep) | {item})
+    rest = scores[keep]
+    if target == "log_softmax":
+        top = rest.max()
+        return scores[item] - (top + np.log(np.sum(np.exp(rest - top))))
+    return scores[item] - max(scores[j] for j in keep if j != item)
+
+
+@pytest.mark.parametrize("target", ["log_softmax", "margin"])
+def test_sasrec_occlusion_of_log_softmax_and_margin(sasrec, target):
+    # Item 11 is in the history: it is excluded from the candidates until
+    # its own removal makes it one again.
+    history = np.array([3, 11, 5, 1, 14, 2])
+    explanation = explain_history(sasrec, history, 9, target=target)
+    rows = [history] + [np.delete(history, t) for t in range(len(history))]
+    scores = predict(sasrec, left_pad(rows, 6)).astype("float64")
+    values = [candidate_target(s, 9, r, target) for s, r in zip(scores, rows)]
+    np.testing.assert_allclose(
+        explanation.values, values[0] - np.array(values[1:]), rtol=1e-4, atol=1e-5
+    )
+    assert explanation.score == pytest.approx(values[0], rel=1e-4, abs=1e-5)
+
+
+def test_sasrec_integrated_gradients_of_log_softmax_completeness(sasrec):
+    history = np.array([3, 11, 5, 1, 14, 2])
+    explanation = explain_history(
+        sasrec,
+        history,
+        9,
+        method="integrated_gradients",
+        steps=16,
+        target="log_softmax",
+    )
+    (scores,) = predict(sasrec, left_pad([history], 6)).astype("float64")
+    assert explanation.score == pytest.approx(
+        candidate_target(scores, 9, history, "log_softmax"), rel=1e-4, abs=1e-5
+    )
+    gap = explanation.score - explanation.baseline_score
+    assert sum(explanation.values) == pytest.approx(gap, abs=2e-2 * max(1, abs(gap)))
+
+
 # ------------------------------------------------------------- autoencoders
 
 
@@ -245,6 +290,19 @@ def test_row_occlusion_and_greedy_occlusion_equal_numpy_rescoring():
     np.testing.assert_allclose(explanation.values, expected, rtol=1e-4, atol=1e-5)
     assert explanation.score == pytest.approx(score(ROW, 2), rel=1e-4)
 
+    # The log-probability among the columns outside each row's history.
+    def log_p(x):
+        scores = np.tanh(x @ w1 + b1) @ w2 + b2
+        return candidate_target(scores, 2, np.flatnonzero(x), "log_softmax")
+
+    log_softmax = explain_history(model, ROW, 2, target="log_softmax")
+    expected = []
+    for i in np.flatnonzero(ROW):
+        removed = ROW.copy()
+        removed[i] = 0
+        expected.append(log_p(ROW) - log_p(removed))
+    np.testing.assert_allclose(log_softmax.values, expected, rtol=1e-4, atol=1e-5)
+
 
 def test_mult_vae_structure_and_completeness():
     keras.utils.set_random_seed(0)
@@ -272,6 +330,8 @@ def test_mult_vae_structure_and_completeness():
 def test_invalid_arguments(sasrec):
     with pytest.raises(ValueError, match="method"):
         explain_history(sasrec, HISTORY, 3, method="shap")
+    with pytest.raises(ValueError, match="target"):
+        explain_history(sasrec, HISTORY, 3, target="probability")
     with pytest.raises(ValueError, match="removals"):
         explain_history(sasrec, HISTORY, 3, method="greedy_occlusion", removals=0)
     with pytest.raises(ValueError, match="item"):
