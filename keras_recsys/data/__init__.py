@@ -17,6 +17,7 @@ from keras_recsys.data.item_features import item_features
 from keras_recsys.data.leave_last_out import leave_last_out
 from keras_recsys.data.load_movielens import load_movielens
 from keras_recsys.data.make_synthetic import make_synthetic
+from keras_recsys.data.masked_item_dataset import MaskedItemDataset
 from keras_recsys.data.movie_lens_data import MovieLensData
 from keras_recsys.data.parquet_interaction_dataset import ParquetInteractionDataset
 from keras_recsys.data.per_user_temporal_split import per_user_temporal_split
@@ -33,6 +34,7 @@ from keras_recsys.data.user_features import user_features
 __all__ = [
     "IdEncoder",
     "InteractionMatrixDataset",
+    "MaskedItemDataset",
     "MovieLensData",
     "SequenceDataset",
     "TripletDataset",

@@ -1,6 +1,10 @@
 """keras_recsys.layers: public layers."""
 
+from keras_recsys.layers.append_mask_token import AppendMaskToken
 from keras_recsys.layers.autoencoder_block import AutoencoderBlock
+from keras_recsys.layers.bidirectional_sequence_encoder import (
+    BidirectionalSequenceEncoder,
+)
 from keras_recsys.layers.catalog_candidates import CatalogCandidates
 from keras_recsys.layers.cdae_block import CDAEBlock
 from keras_recsys.layers.cnn_sequence_encoder import CNNSequenceEncoder
@@ -11,6 +15,8 @@ from keras_recsys.layers.id_embedding import IdEmbedding
 from keras_recsys.layers.in_batch_similarity import InBatchSimilarity
 from keras_recsys.layers.item_item_linear import ItemItemLinear
 from keras_recsys.layers.last_real_position import LastRealPosition
+from keras_recsys.layers.masked_item_embedding import MaskedItemEmbedding
+from keras_recsys.layers.masked_item_positions import MaskedItemPositions
 from keras_recsys.layers.reparameterization import Reparameterization
 from keras_recsys.layers.reserved_id_mask import ReservedIdMask
 from keras_recsys.layers.rnn_sequence_encoder import RNNSequenceEncoder
@@ -38,4 +44,8 @@ __all__ = [
     "TiedItemEmbedding",
     "TransformerSequenceEncoder",
     "ItemItemLinear",
+    "AppendMaskToken",
+    "BidirectionalSequenceEncoder",
+    "MaskedItemEmbedding",
+    "MaskedItemPositions",
 ]

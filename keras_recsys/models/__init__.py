@@ -2,6 +2,7 @@
 
 from keras_recsys.models.add_catalog_scores import add_catalog_scores
 from keras_recsys.models.build_autorec import build_autorec
+from keras_recsys.models.build_bert4rec import build_bert4rec
 from keras_recsys.models.build_caser import build_caser
 from keras_recsys.models.build_cdae import build_cdae
 from keras_recsys.models.build_deepfm import build_deepfm
@@ -32,4 +33,5 @@ __all__ = [
     "build_gru4rec",
     "build_sasrec",
     "build_ease",
+    "build_bert4rec",
 ]
