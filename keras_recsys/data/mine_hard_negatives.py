@@ -33,10 +33,10 @@ def mine_hard_negatives(
     time, so memory is O(batch_size * num_items). The inputs are not
     modified.
 
-    The result feeds the extra negatives of a two-tower step: score each
-    query against its hard negatives with the item tower and append those
-    columns to the in-batch similarities (see
-    docs/towers_and_retrieval.md).
+    The ids are meant as extra negatives of a two-tower step (scored with
+    the item tower beside the in-batch candidates). `InBatchSoftmaxLoss`
+    takes only the square `(batch, batch)` similarities today, so those
+    extra columns are not wired into it yet (docs/towers_and_retrieval.md).
 
     Args:
         query_embeddings: float array `(num_queries, d)`.
