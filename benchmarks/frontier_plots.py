@@ -1,7 +1,8 @@
 """The figure of docs/frontier.md, drawn from the recorded benchmark results.
 
-Reads benchmarks/results/listwise_ml100k*.json and autoencoders_ml1m.json
-(nothing is trained) and writes docs/_static/frontier.png:
+Reads benchmarks/results/listwise_ml100k*.json, autoencoders_ml1m.json and
+beyond_accuracy_ml1m.json (nothing is trained) and writes
+docs/_static/frontier.png and docs/_static/beyond_accuracy.png:
 
     .venv/bin/python benchmarks/frontier_plots.py
 """
@@ -17,6 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 OUT = ROOT / "docs" / "_static" / "frontier.png"
+BEYOND_OUT = ROOT / "docs" / "_static" / "beyond_accuracy.png"
 
 
 def listwise_panel(ax):
@@ -59,6 +61,36 @@ def autoencoder_panel(ax):
     ax.tick_params(axis="x", rotation=20)
 
 
+def beyond_accuracy_figure():
+    """Precision@10 against coverage and against novelty, one point a scorer."""
+    data = json.loads((RESULTS / "beyond_accuracy_ml1m.json").read_text())
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    for ax, measure, label in (
+        (axes[0], "coverage", "catalog coverage of the top-10 lists"),
+        (axes[1], "novelty", "novelty of the recommended items (bits)"),
+    ):
+        for name, row in data["scorers"].items():
+            x = row["beyond_accuracy"][measure]
+            y = row["accuracy"]["precision@10"]
+            ax.scatter([x], [y], s=40)
+            ax.annotate(
+                name.replace("_", " "),
+                (x, y),
+                fontsize=8,
+                xytext=(4, 4),
+                textcoords="offset points",
+            )
+        ax.set_xlabel(label)
+        ax.set_ylabel("precision@10")
+    fig.suptitle(
+        "ML-1M, full catalog, top 10 (evaluate_topk beyond_accuracy)", fontsize=10
+    )
+    fig.tight_layout()
+    fig.savefig(BEYOND_OUT, dpi=110)
+    plt.close(fig)
+    print(f"wrote {BEYOND_OUT}")
+
+
 def main():
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
     listwise_panel(axes[0])
@@ -67,6 +99,7 @@ def main():
     OUT.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(OUT, dpi=110)
     print(f"wrote {OUT}")
+    beyond_accuracy_figure()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from keras_recsys.data.leave_last_out import leave_last_out
 from keras_recsys.data.load_movielens import load_movielens
 from keras_recsys.data.make_synthetic import make_synthetic
 from keras_recsys.data.masked_item_dataset import MaskedItemDataset
+from keras_recsys.data.mine_hard_negatives import mine_hard_negatives
 from keras_recsys.data.movie_lens_data import MovieLensData
 from keras_recsys.data.parquet_interaction_dataset import ParquetInteractionDataset
 from keras_recsys.data.per_user_temporal_split import per_user_temporal_split
@@ -50,6 +51,7 @@ __all__ = [
     "item_features",
     "leave_last_out",
     "load_movielens",
+    "mine_hard_negatives",
     "make_synthetic",
     "per_user_temporal_split",
     "random_split",

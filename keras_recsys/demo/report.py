@@ -3,14 +3,17 @@
 import json
 
 METRICS = ("precision", "recall", "f1", "ndcg")
+# Beyond-accuracy measures of the same top-k lists (novelty in bits).
+BEYOND_ACCURACY = ("coverage", "novelty")
 K = 10
 
 
 def format_table(rows):
-    headers = ["model"] + [f"{m}@{K}" for m in METRICS] + ["train s"]
+    shown = METRICS + tuple(m for m in BEYOND_ACCURACY if f"{m}@{K}" in rows[0])
+    headers = ["model"] + [f"{m}@{K}" for m in shown] + ["train s"]
     body = [
         [row["model"]]
-        + [f"{row[f'{m}@{K}']:.4f}" for m in METRICS]
+        + [f"{row[f'{m}@{K}']:.4f}" for m in shown]
         + [f"{row['train_seconds']:.1f}"]
         for row in rows
     ]

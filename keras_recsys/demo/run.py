@@ -8,6 +8,7 @@ from keras_recsys.demo.data import load_dataset
 from keras_recsys.demo.explanations import demo_explanations
 from keras_recsys.demo.recipes import RECIPES
 from keras_recsys.demo.recipes import Run
+from keras_recsys.demo.report import BEYOND_ACCURACY
 from keras_recsys.demo.report import METRICS
 from keras_recsys.demo.report import K
 from keras_recsys.demo.report import format_table
@@ -84,9 +85,14 @@ def run_demo(args):
             ks=(K,),
             batch_size=args.eval_batch_size,
             verbose=not args.quiet,
+            beyond_accuracy=BEYOND_ACCURACY,
+            item_popularity=data.item_counts,
+            num_training_users=data.num_users,
         )
         row = {"model": recipe.label, "key": name}
-        row.update({f"{m}@{K}": float(result[f"{m}@{K}"]) for m in METRICS})
+        row.update(
+            {f"{m}@{K}": float(result[f"{m}@{K}"]) for m in METRICS + BEYOND_ACCURACY}
+        )
         row.update(
             train_seconds=seconds,
             eval_seconds=time.perf_counter() - t1,

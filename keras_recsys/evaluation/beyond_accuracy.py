@@ -4,6 +4,7 @@ import numpy as np
 
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_float
+from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
 
 MEASURES = (
@@ -14,25 +15,6 @@ MEASURES = (
     "tail_share",
     "intra_list_diversity",
 )
-
-
-def _check_top_items(top_items, num_items):
-    top = np.asarray(top_items)
-    if top.ndim != 2 or not np.issubdtype(top.dtype, np.integer):
-        raise ValueError(
-            "`top_items` must be a 2-D int array (num_users, k) of item columns, "
-            f"-1 for an empty slot. Received: shape={top.shape}, dtype={top.dtype}"
-        )
-    if top.size and (top.min() < -1 or top.max() >= num_items):
-        raise ValueError(
-            f"`top_items` must hold item columns in [0, {num_items}) or -1. "
-            f"Received values in [{top.min()}, {top.max()}]"
-        )
-    return top.astype(np.int64), top >= 0
-
-
-def _recommendation_counts(top, filled, num_items):
-    return np.bincount(top[filled], minlength=num_items)
 
 
 def _gini(counts):
@@ -47,38 +29,206 @@ def _gini(counts):
 
 
 def _tail_items(popularity, tail_ratio):
-    """The `tail_ratio` share of items with the lowest popularity (ties: the
-    higher item column counts as less popular, as in a stable ranking)."""
-    n = len(popularity)
+    """The `tail_ratio` share of catalog items (columns 1..n-1) with the
+    lowest popularity (ties: the higher item column counts as less popular,
+    as in a stable ranking). Column 0 is no item: never tail."""
+    n = len(popularity) - 1
     num_head = n - int(round(tail_ratio * n))
-    by_popularity = np.lexsort((np.arange(n), -popularity))  # most popular first
-    tail = np.ones(n, bool)
+    # Most popular first, over columns 1..n.
+    by_popularity = 1 + np.lexsort((np.arange(n), -popularity[1:]))
+    tail = np.ones(n + 1, bool)
+    tail[0] = False
     tail[by_popularity[:num_head]] = False
     return tail
 
 
-def _intra_list_diversity(top, filled, item_embeddings):
-    """Mean over lists of 1 - mean pairwise cosine similarity of their items.
-
-    The sum of the pairwise similarities of a list is
-    `(||sum_i v_i||^2 - sum_i ||v_i||^2) / 2` for unit vectors `v_i`, so a
-    list costs O(k * d), not O(k^2 * d). Lists with fewer than 2 items have
-    no pair and are left out.
-    """
+def _unit_vectors(item_embeddings):
     emb = np.asarray(item_embeddings, dtype=np.float64)
     norms = np.linalg.norm(emb, axis=1, keepdims=True)
     # A zero vector has no direction: its similarity to anything is 0.
-    unit = np.divide(emb, norms, out=np.zeros_like(emb), where=norms > 0)
+    return np.divide(emb, norms, out=np.zeros_like(emb), where=norms > 0)
+
+
+def _list_diversities(top, filled, unit):
+    """Per list, 1 - mean pairwise cosine similarity of its items; NaN for a
+    list with fewer than 2 items (no pair).
+
+    The sum of the pairwise similarities of a list is
+    `(||sum_i v_i||^2 - sum_i ||v_i||^2) / 2` for unit vectors `v_i`, so a
+    list costs O(k * d), not O(k^2 * d).
+    """
     vectors = unit[np.where(filled, top, 0)] * filled[..., None]
     size = filled.sum(axis=1).astype(np.float64)
     summed = np.square(vectors.sum(axis=1)).sum(axis=1)
     self_terms = np.square(vectors).sum(axis=(1, 2))
-    has_pair = size >= 2
-    if not has_pair.any():
-        return float("nan")
-    pairs = size[has_pair] * (size[has_pair] - 1)
-    similarity = (summed[has_pair] - self_terms[has_pair]) / pairs
-    return float(np.mean(1.0 - similarity))
+    pairs = size * (size - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        similarity = (summed - self_terms) / pairs
+    return np.where(size >= 2, 1.0 - similarity, np.nan)
+
+
+def _to_numpy(x):
+    # Imported here: `beyond_accuracy` itself needs numpy only.
+    import keras
+
+    return keras.ops.convert_to_numpy(x)
+
+
+def _add(sums, key, value, count):
+    total, n = sums.get(key, (0.0, 0))
+    sums[key] = (total + float(value), n + int(count))
+
+
+class Accumulator:
+    """Streams beyond-accuracy measures over batches of top-k lists.
+
+    What `beyond_accuracy` and `evaluate_topk` share: `update` takes a batch
+    of lists `(batch, k_max)` (item columns in rank order, -1 empty) and
+    keeps, for each cut-off k, the recommendation counts of every item and
+    the sums behind each mean, so memory is O(num_items * len(ks)) whatever
+    the number of users; `result` gives the measures.
+    """
+
+    def __init__(
+        self,
+        item_popularity,
+        num_users,
+        measures=MEASURES,
+        ks=None,
+        item_embeddings=None,
+        tail_ratio=0.8,
+    ):
+        popularity = np.asarray(item_popularity, dtype=np.float64)
+        if popularity.ndim != 1 or popularity.size < 2 or np.isnan(popularity).any():
+            raise ValueError(
+                "`item_popularity` must be a 1-D array without NaN, one entry "
+                "per item column (column 0 the reserved id, so at least 2). "
+                f"Received: item_popularity.shape={popularity.shape}"
+            )
+        if (popularity < 0).any():
+            raise ValueError("`item_popularity` must not hold negative counts.")
+        self.num_users = check_positive_int("num_users", num_users)
+        tail_ratio = check_float("tail_ratio", tail_ratio, min_value=0.0, max_value=1.0)
+        if tail_ratio == 0.0:
+            raise ValueError(
+                f"`tail_ratio` must be > 0. Received: tail_ratio={tail_ratio}"
+            )
+        measures = (measures,) if isinstance(measures, str) else tuple(measures)
+        for name in measures:
+            check_one_of("beyond_accuracy", name, MEASURES)
+        self.num_items = popularity.size
+        self.unit = None
+        if item_embeddings is not None:
+            shape = np.shape(item_embeddings)
+            if len(shape) != 2 or shape[0] != self.num_items:
+                raise ValueError(
+                    f"`item_embeddings` must have shape ({self.num_items}, d). "
+                    f"Received: item_embeddings.shape={shape}"
+                )
+            self.unit = _unit_vectors(item_embeddings)
+        elif "intra_list_diversity" in measures:
+            raise ValueError(
+                "`intra_list_diversity` needs `item_embeddings` (num_items, d)."
+            )
+        self.measures = measures
+        self.ks = None if ks is None else tuple(ks)
+        self.popularity = popularity
+        self.self_information = -np.log2(np.maximum(popularity, 1.0) / self.num_users)
+        self.tail = _tail_items(popularity, tail_ratio).astype(np.float64)
+        self._state = None
+
+    def _check(self, top_items):
+        top = np.asarray(top_items)
+        if top.ndim != 2 or not np.issubdtype(top.dtype, np.integer):
+            raise ValueError(
+                "`top_items` must be a 2-D int array (num_users, k) of item "
+                "columns, -1 for an empty slot. Received: "
+                f"shape={top.shape}, dtype={top.dtype}"
+            )
+        if top.size and (top.min() < -1 or top.max() >= self.num_items):
+            raise ValueError(
+                f"`top_items` must hold item columns in [1, {self.num_items}) or "
+                f"-1. Received values in [{top.min()}, {top.max()}]"
+            )
+        if (top == 0).any():
+            raise ValueError(
+                "`top_items` must not hold item column 0, the reserved id "
+                "(never recommended); use -1 for an empty slot."
+            )
+        return top.astype(np.int64)
+
+    def update(self, top_items):
+        top = self._check(top_items)
+        ks = self.ks or (top.shape[1],)
+        if self._state is None:
+            self._state = {
+                k: {"counts": np.zeros(self.num_items, np.int64), "sums": {}}
+                for k in ks
+            }
+        for k in ks:
+            cut = top[:, :k]
+            filled = cut >= 0
+            state = self._state[k]
+            state["counts"] += np.bincount(cut[filled], minlength=self.num_items)
+            sums = state["sums"]
+            size = filled.sum(axis=1)
+            has_items = size > 0
+            safe = np.where(filled, cut, 0)
+
+            _add(
+                sums, "novelty", self.self_information[cut[filled]].sum(), filled.sum()
+            )
+            for key, values in (
+                ("average_popularity", self.popularity),
+                ("tail_share", self.tail),
+            ):
+                per_list = np.where(filled, values[safe], 0.0).sum(axis=1)
+                _add(
+                    sums,
+                    key,
+                    (per_list[has_items] / size[has_items]).sum(),
+                    has_items.sum(),
+                )
+            if self.unit is not None:
+                diversity = _list_diversities(cut, filled, self.unit)
+                has_pair = ~np.isnan(diversity)
+                _add(
+                    sums,
+                    "intra_list_diversity",
+                    diversity[has_pair].sum(),
+                    has_pair.sum(),
+                )
+        return self
+
+    def update_from_ranking(self, sums_and_items, labels, scores, rows, candidates):
+        """One batch of `evaluate_topk`: ranks once with `sums_and_items`
+        (`row_functions.batch_sums_and_items`), streams the lists of the first
+        `rows` rows that have a target and returns the metric sums (numpy).
+        With `candidates` `(batch, C)`, slots are candidate positions and are
+        mapped to their item columns."""
+        sums, slots = sums_and_items(labels, scores)
+        slots = np.asarray(_to_numpy(slots))[:rows]
+        if candidates is not None:
+            picked = np.take_along_axis(candidates[:rows], np.maximum(slots, 0), 1)
+            slots = np.where(slots >= 0, picked, -1)
+        self.update(slots[(np.asarray(labels[:rows]) > 0).any(axis=1)])
+        return np.asarray(_to_numpy(sums))
+
+    def result(self, suffix=True):
+        """`{measure: value}`, or `{"<measure>@<k>": value}` with `suffix`."""
+        out = {}
+        for k, state in (self._state or {}).items():
+            catalog = state["counts"][1:]
+            values = {
+                "coverage": float((catalog > 0).sum() / catalog.size),
+                "gini_index": _gini(catalog),
+            }
+            for key, (total, n) in state["sums"].items():
+                empty = float("nan") if key == "intra_list_diversity" else 0.0
+                values[key] = total / n if n else empty
+            for name in self.measures:
+                out[f"{name}@{k}" if suffix else name] = values[name]
+        return out
 
 
 @keras_recsys_export("keras_recsys.evaluation.beyond_accuracy")
@@ -117,15 +267,20 @@ def beyond_accuracy(
       the list (Ziegler et al. 2005; Microsoft Recommenders' diversity).
       Lists with fewer than two items are left out.
 
-    Empty slots (`-1`, a user with fewer than k rankable items) are skipped;
-    per-list means divide by the list's filled slots, and users with no
-    filled slot are left out of them.
+    Item column 0 is the reserved id (docs/concepts.md): it is not part of
+    the catalog (coverage, Gini and the tail read columns `1..num_items-1`)
+    and may not appear in a list. Empty slots (`-1`, a user with fewer than k
+    rankable items) are skipped; per-list means divide by the list's filled
+    slots, and users with no filled slot are left out of them.
+    `keras_recsys.evaluation.evaluate_topk(..., beyond_accuracy=...)`
+    streams the same measures over the lists it ranks.
 
     Args:
         top_items: int array `(num_users_evaluated, k)`. Item columns in rank
             order, `-1` for an empty slot.
         item_popularity: array `(num_items,)`. Training interactions (users)
-            per item column; its length is the catalog size.
+            per item column; its length is the size of the id table
+            (`IdEncoder.vocabulary_size`; column 0 reserved).
         num_users: int. The number of training users behind
             `item_popularity` (the denominator of `p_i`).
         item_embeddings: optional array `(num_items, d)` of item vectors
@@ -143,8 +298,8 @@ def beyond_accuracy(
     import numpy as np
     import keras_recsys
 
-    top_items = np.array([[0, 1], [0, 2], [0, -1]])
-    popularity = np.array([8, 4, 2, 1])
+    top_items = np.array([[1, 2], [1, 3], [1, -1]])
+    popularity = np.array([0, 8, 4, 2, 1])  # column 0: the reserved id
     keras_recsys.evaluation.beyond_accuracy(top_items, popularity, num_users=8)
     # coverage 0.75, gini_index 0.45, novelty 0.6, ...
     ```
@@ -159,52 +314,14 @@ def beyond_accuracy(
         - Abdollahpouri et al., 2017. Controlling Popularity Bias in
           Learning-to-Rank Recommendation. RecSys.
     """
-    popularity = np.asarray(item_popularity, dtype=np.float64)
-    if popularity.ndim != 1 or popularity.size == 0 or np.isnan(popularity).any():
-        raise ValueError(
-            "`item_popularity` must be a non-empty 1-D array without NaN. "
-            f"Received: item_popularity.shape={popularity.shape}"
-        )
-    if (popularity < 0).any():
-        raise ValueError("`item_popularity` must not hold negative counts.")
-    num_users = check_positive_int("num_users", num_users)
-    tail_ratio = check_float("tail_ratio", tail_ratio, min_value=0.0, max_value=1.0)
-    if tail_ratio == 0.0:
-        raise ValueError(f"`tail_ratio` must be > 0. Received: tail_ratio={tail_ratio}")
-    num_items = popularity.size
-    top, filled = _check_top_items(top_items, num_items)
+    measures = [m for m in MEASURES if m != "intra_list_diversity"]
     if item_embeddings is not None:
-        shape = np.shape(item_embeddings)
-        if len(shape) != 2 or shape[0] != num_items:
-            raise ValueError(
-                f"`item_embeddings` must have shape ({num_items}, d). "
-                f"Received: item_embeddings.shape={shape}"
-            )
-
-    counts = _recommendation_counts(top, filled, num_items)
-    items = top[filled]
-    size = filled.sum(axis=1)
-    has_items = size > 0
-    safe = np.where(filled, top, 0)
-
-    def per_list_mean(values):
-        sums = np.where(filled, values[safe], 0.0).sum(axis=1)
-        return (
-            float(np.mean(sums[has_items] / size[has_items]))
-            if has_items.any()
-            else 0.0
-        )
-
-    self_information = -np.log2(np.maximum(popularity, 1.0) / num_users)
-    result = {
-        "coverage": float((counts > 0).sum() / num_items),
-        "gini_index": _gini(counts),
-        "novelty": float(self_information[items].mean()) if items.size else 0.0,
-        "average_popularity": per_list_mean(popularity),
-        "tail_share": per_list_mean(_tail_items(popularity, tail_ratio).astype(float)),
-    }
-    if item_embeddings is not None:
-        result["intra_list_diversity"] = _intra_list_diversity(
-            top, filled, item_embeddings
-        )
-    return result
+        measures.append("intra_list_diversity")
+    accumulator = Accumulator(
+        item_popularity,
+        num_users,
+        measures=measures,
+        item_embeddings=item_embeddings,
+        tail_ratio=tail_ratio,
+    )
+    return accumulator.update(top_items).result(suffix=False)

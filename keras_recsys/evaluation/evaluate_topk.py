@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from keras_recsys.evaluation import _topk_inputs as inputs
+from keras_recsys.evaluation.beyond_accuracy import Accumulator
 from keras_recsys.ranking import contract
 from keras_recsys.ranking import row_functions
 from keras_recsys.utils import backend_utils
@@ -94,6 +95,10 @@ def evaluate_topk(
     gain="exponential",
     unknown_id=None,
     verbose="auto",
+    beyond_accuracy=None,
+    item_popularity=None,
+    item_embeddings=None,
+    num_training_users=None,
 ):
     """Ranks the catalog for each user and averages top-k metrics.
 
@@ -158,6 +163,20 @@ def evaluate_topk(
             not scored. Defaults to `None`.
         verbose: `"auto"`, 0 or 1. Whether to show a Keras progress bar.
             Defaults to `"auto"` (1).
+        beyond_accuracy: optional names of beyond-accuracy measures of the
+            top-k lists (`"coverage"`, `"gini_index"`, `"novelty"`,
+            `"average_popularity"`, `"tail_share"`, `"intra_list_diversity"`;
+            see `keras_recsys.evaluation.beyond_accuracy`), streamed over the
+            very lists the accuracy metrics score (same exclusions, same tie
+            rule), for the users with a target, at every k. Defaults to
+            `None`.
+        item_popularity: array `(num_items,)` of training interactions per
+            item column; needed with `beyond_accuracy`. Defaults to `None`.
+        item_embeddings: optional array `(num_items, d)` of item vectors, for
+            `"intra_list_diversity"`. Defaults to `None`.
+        num_training_users: int. The number of training users behind
+            `item_popularity` (novelty's denominator). Defaults to `None`:
+            the number of rows of `queries`.
 
     Cold start: target ids 0, `num_items` and above (and `unknown_id`)
     cannot be scored; they are dropped and counted. A user left with no
@@ -244,7 +263,20 @@ def evaluate_topk(
         )
 
     k_max = max(ks)
-    batch_sums = _batch_sums_fn(metrics, ks, bool(cap_at_k), gain)
+    stream = None
+    if beyond_accuracy is not None:
+        if item_popularity is None:
+            raise ValueError("`beyond_accuracy` needs `item_popularity`.")
+        stream = Accumulator(
+            item_popularity,
+            num_users if num_training_users is None else num_training_users,
+            measures=beyond_accuracy,
+            ks=ks,
+            item_embeddings=item_embeddings,
+        )
+    batch_sums = _batch_sums_fn(
+        metrics, ks, bool(cap_at_k), gain, with_items=stream is not None
+    )
     sums = None
     counted = 0
     # Every batch has `batch_size` rows (the last one is padded with copies of
@@ -319,7 +351,16 @@ def evaluate_topk(
             labels = np.concatenate(
                 [labels, np.zeros((len(index) - rows, labels.shape[1]), "float32")]
             )
-        batch = keras.ops.convert_to_numpy(batch_sums(labels, scores))
+        if stream is None:
+            batch = keras.ops.convert_to_numpy(batch_sums(labels, scores))
+        else:
+            batch = stream.update_from_ranking(
+                batch_sums,
+                labels,
+                scores,
+                rows,
+                None if candidates is None else candidates[index],
+            )
         sums = batch if sums is None else sums + batch
         counted += int((labels > 0).any(axis=1).sum())
         if progbar is not None:
@@ -333,6 +374,8 @@ def evaluate_topk(
     # `sums` is ordered by k, then metric; the result by metric, then k.
     sums = dict(zip([(m, k) for k in ks for m in metrics], sums))
     results = {f"{m}@{k}": float(sums[m, k]) / counted for m in metrics for k in ks}
+    if stream is not None:
+        results.update(stream.result())
     results["num_users"] = counted
     if unknown:
         warnings.warn(
@@ -357,13 +400,21 @@ def _check_width(scores, batch, width, what):
 
 
 @functools.lru_cache(maxsize=32)
-def _batch_sums_fn(metrics, ks, cap_at_k, gain):
-    """`row_functions.batch_sums` for these settings, compiled for the backend.
+def _batch_sums_fn(metrics, ks, cap_at_k, gain, with_items=False):
+    """`row_functions.batch_sums` for these settings, compiled for the backend
+    (`batch_sums_and_items` with `with_items`).
 
     Cached (see `backend_utils.compile_function`) so that every call of
     `evaluate_topk` with the same settings reuses one compiled function.
     """
     options = {"cap_at_k": cap_at_k, "gain": gain}
     return backend_utils.compile_function(
-        functools.partial(row_functions.batch_sums, metrics, ks, options)
+        functools.partial(
+            row_functions.batch_sums_and_items
+            if with_items
+            else row_functions.batch_sums,
+            metrics,
+            ks,
+            options,
+        )
     )

@@ -28,8 +28,8 @@ class LambdaLoss(RankingLoss):
       the NDCG-Loss2 of Wang et al., a bound on NDCG's loss.
     - `"lambdarank"`: `|G_i - G_j| * |D(r_i) - D(r_j)|`, the change in NDCG
       when i and j swap (LambdaRank's weighting).
-    - `"ndcg_loss2pp"`: NDCG-Loss2 plus `mu` times the LambdaRank weight
-      (NDCG-Loss2++).
+    - `"ndcg_loss2pp"`: the LambdaRank weight plus `mu` times the
+      NDCG-Loss2 weight (NDCG-Loss2++, `rho_ij + mu * delta_ij`).
 
     Items with `y_true < 0` are excluded: they are in no pair and take no
     rank. A row with no relevant item contributes 0. Memory is
@@ -38,7 +38,7 @@ class LambdaLoss(RankingLoss):
     Args:
         weighting: str. One of `"ndcg_loss2"`, `"ndcg_loss2pp"`,
             `"lambdarank"`. Defaults to `"ndcg_loss2"`.
-        mu: float >= 0. The LambdaRank share of `"ndcg_loss2pp"`. Defaults to
+        mu: float >= 0. The NDCG-Loss2 share of `"ndcg_loss2pp"`. Defaults to
             `5.0`.
         sigma: float > 0. Scale of the score difference in the logistic.
             Defaults to `1.0`.
@@ -105,12 +105,15 @@ class LambdaLoss(RankingLoss):
             # Excluded items have rank 0; their pairs are masked out later,
             # the max only keeps the discount finite there.
             gap = ops.maximum(ops.abs(r_i - r_j), 1.0)
-            weights = weights + gain_gap * (discount(gap) - discount(gap + 1.0))
+            # NDCG-Loss2++ is rho_ij + mu * delta_ij (Wang et al. 2018): mu
+            # scales the NDCG-Loss2 term delta, not LambdaRank's rho.
+            scale = 1.0 if self.weighting == "ndcg_loss2" else self.mu
+            delta = discount(gap) - discount(gap + 1.0)
+            weights = weights + scale * gain_gap * delta
         if self.weighting in ("lambdarank", "ndcg_loss2pp"):
-            scale = 1.0 if self.weighting == "lambdarank" else self.mu
             r_i, r_j = ops.maximum(r_i, 1.0), ops.maximum(r_j, 1.0)
             swap = ops.abs(discount(r_i) - discount(r_j))
-            weights = weights + scale * gain_gap * swap
+            weights = weights + gain_gap * swap
         return weights
 
     def row_losses(self, y_true, y_pred):

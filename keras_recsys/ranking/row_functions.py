@@ -222,6 +222,17 @@ def batch_sums(names, ks, options, y_true, y_pred):
     (the order is total). Returns float `(len(ks) * len(names),)` sums,
     ordered by k then metric.
     """
+    return batch_sums_and_items(names, ks, options, y_true, y_pred)[0]
+
+
+def batch_sums_and_items(names, ks, options, y_true, y_pred):
+    """`batch_sums` and the item columns of the same top `max(ks)` selection.
+
+    Returns `(sums, items)`: the sums of `batch_sums` and int32
+    `(batch, max(ks))` item columns in rank order, -1 for an empty slot, so
+    that measures of the lists themselves (coverage, novelty) read the very
+    ranking the accuracy metrics scored.
+    """
     k_max = max(ks)
     y_true, y_pred, bad_rows = ranking_inputs(y_true, y_pred, k_max)
     if contract.is_empty(y_pred):
@@ -245,4 +256,4 @@ def batch_sums(names, ks, options, y_true, y_pred):
                 bad_rows, row_function.fn(cut, k, y_true, **kwargs)
             )
             out.append(ops.sum(keras.ops.cast(values, "float32") * has_relevant))
-    return ops.stack(out)
+    return ops.stack(out), topk.items

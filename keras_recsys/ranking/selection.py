@@ -18,10 +18,13 @@ class TopK:
         ranks: float `(1, k)` or `(batch, k)`. 0-based rank of each slot.
         relevant: bool `(batch, k)`. Filled slots whose label is > 0.
         num_relevant: float `(batch,)`. Relevant items of the whole row.
+        items: int32 `(batch, k)` or None. The item column in each slot, -1
+            for an empty slot (what beyond-accuracy measures read).
     """
 
-    def __init__(self, labels, ranks, relevant, num_relevant, graded=None):
+    def __init__(self, labels, ranks, relevant, num_relevant, graded=None, items=None):
         self.labels = labels
+        self.items = items
         self.ranks = ranks
         self.relevant = relevant
         self.num_relevant = num_relevant
@@ -156,4 +159,5 @@ def top_k(y_true, y_pred, k):
     ranks = ops.expand_dims(ops.arange(k, dtype="float32"), 0)
     relevant = ops.logical_and(filled, ops.greater(labels, 0.0))
     num_relevant = ops.sum(ops.cast(ops.greater(y_true, 0.0), "float32"), axis=1)
-    return TopK(labels, ranks, relevant, num_relevant)
+    items = ops.where(filled, slots, -ops.ones_like(slots))
+    return TopK(labels, ranks, relevant, num_relevant, items=items)

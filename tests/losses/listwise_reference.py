@@ -87,7 +87,7 @@ def lambda_rows(y_true, y_pred, weighting, mu=5.0, sigma=1.0, gain="exponential"
                 w = {
                     "ndcg_loss2": loss2,
                     "lambdarank": swap,
-                    "ndcg_loss2pp": loss2 + mu * swap,
+                    "ndcg_loss2pp": swap + mu * loss2,  # Wang et al.: rho + mu * delta
                 }[weighting]
                 x = -sigma * (y_pred[b, i] - y_pred[b, j])
                 out[b] += w * np.logaddexp(0.0, x) / math.log(2.0)
