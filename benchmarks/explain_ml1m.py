@@ -107,10 +107,8 @@ def epochs_within(model, dataset, budget, max_epochs, callbacks=()):
 def train_sasrec(train, num_items, budget, seed):
     keras.utils.set_random_seed(seed)
     common = dict(num_items=num_items, max_len=MAX_LEN, embedding_dim=64)
-    trainer = keras_recsys.models.build_sasrec(
-        return_sequences=True, num_blocks=2, dropout=0.2, **common
-    )
-    trainer.compile(
+    model = keras_recsys.models.build_sasrec(num_blocks=2, dropout=0.2, **common)
+    model.compile(
         optimizer=keras.optimizers.Adam(2e-3),
         loss=keras.losses.SparseCategoricalCrossentropy(
             from_logits=True, ignore_class=0
@@ -118,9 +116,7 @@ def train_sasrec(train, num_items, budget, seed):
     )
     sequences = krd.build_sequences(train, max_len=MAX_LEN)
     dataset = krd.SequenceDataset(sequences, batch_size=64, seed=seed)
-    info = epochs_within(trainer, dataset, budget, 40)
-    model = keras_recsys.models.build_sasrec(num_blocks=2, dropout=0.2, **common)
-    model.set_weights(trainer.get_weights())
+    info = epochs_within(model, dataset, budget, 40)
     return model, info
 
 
@@ -380,7 +376,9 @@ def main():
     )
     results = {}
     print("[sasrec] training", flush=True)
-    sasrec, sasrec_info = train_sasrec(train, num_items, args.sasrec_seconds, args.seed)
+    sasrec, sasrec_info = train_sasrec(  # the id table: codes 1..num_items
+        train, num_items + 1, args.sasrec_seconds, args.seed
+    )
     print("[mult_vae] training", flush=True)
     matrix = krd.interaction_matrix(train, len(histories), num_items + 1)
     matrix.data[:] = 1.0

@@ -14,6 +14,7 @@ from keras_recsys.models.build_ncf import neumf_from_pretrained
 from keras_recsys.models.build_rating_model import build_rating_model
 from keras_recsys.models.build_sasrec import build_sasrec
 from keras_recsys.models.build_two_tower import build_two_tower
+from keras_recsys.models.sequential_recommender import SequentialRecommender
 
 __all__ = [
     "add_catalog_scores",
@@ -30,4 +31,5 @@ __all__ = [
     "build_gru4rec",
     "build_sasrec",
     "build_ease",
+    "SequentialRecommender",
 ]

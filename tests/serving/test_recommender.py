@@ -55,7 +55,7 @@ def test_sequence_model_reads_the_last_items():
     events = _events()
     users, items = _encoders(events)
     sasrec = keras_recsys.models.build_sasrec(
-        num_items=NUM_ITEMS, max_len=4, embedding_dim=4, num_blocks=1
+        num_items=items.vocabulary_size, max_len=4, embedding_dim=4, num_blocks=1
     )
     rec = Recommender.from_sequence_model(sasrec, users, items, events, max_k=5)
     queries = np.array(["u2", "u7", "stranger"])
