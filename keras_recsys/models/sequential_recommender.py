@@ -113,19 +113,32 @@ class SequentialRecommender(keras.Model):
         if y is not None and self._per_position_targets(y, y_pred):
             with self._head().every_position():
                 y_pred = self(x, training=training)
-        elif y is not None and self._head() is not None and len(ops.shape(y)) == 1:
-            if len(ops.shape(y_pred)) == 3:
-                # One target per sequence in a training step: its last position.
-                sequence = x[self.inputs[0].name] if isinstance(x, dict) else x
-                steps = ops.shape(sequence)[1]
-                index = last_real_index(ops.not_equal(sequence, 0), steps)
-                y_pred = gather_positions(y_pred, index)
+        elif self._one_target_per_sequence(y, y_pred):
+            y_pred = self._at_last_input(x, y_pred)
         return super().compute_loss(
             x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training
         )
 
+    def _one_target_per_sequence(self, y, y_pred):
+        # Targets (batch,) beside the per-position output of a training step.
+        return (
+            y is not None
+            and self._head() is not None
+            and len(ops.shape(y)) == 1
+            and len(ops.shape(y_pred)) == 3
+        )
+
+    def _at_last_input(self, x, y_pred):
+        sequence = x[self.inputs[0].name] if isinstance(x, dict) else x
+        index = last_real_index(ops.not_equal(sequence, 0), ops.shape(sequence)[1])
+        return gather_positions(y_pred, index)
+
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
-        if y is not None and self._head() is not None and len(ops.shape(y)) == 2:
+        if self._one_target_per_sequence(y, y_pred):
+            y_pred = self._at_last_input(x, y_pred)
+            if ops.shape(y_pred)[-1] != self._head().input_dim:
+                return self.get_metrics_result()  # vectors: see below
+        elif y is not None and self._head() is not None and len(ops.shape(y)) == 2:
             index = last_real_index(ops.not_equal(y, 0), ops.shape(y)[1])
             if len(ops.shape(y_pred)) == 3:
                 y_pred = gather_positions(y_pred, index)
