@@ -134,14 +134,9 @@ def epochs_within(model, dataset, budget, max_epochs, callbacks=()):
 
 def train_sasrec(train, num_items, budget, seed):
     keras.utils.set_random_seed(seed)
-    # Issue #12: the sequence builders still take the count of real items
-    # (and output one more column); with the id convention this becomes
-    # `num_items=num_items`, the table size.
-    common = dict(num_items=num_items - 1, max_len=MAX_LEN, embedding_dim=64)
-    trainer = keras_recsys.models.build_sasrec(
-        return_sequences=True, num_blocks=2, dropout=0.2, **common
-    )
-    trainer.compile(
+    common = dict(num_items=num_items, max_len=MAX_LEN, embedding_dim=64)
+    model = keras_recsys.models.build_sasrec(num_blocks=2, dropout=0.2, **common)
+    model.compile(
         optimizer=keras.optimizers.Adam(2e-3),
         loss=keras.losses.SparseCategoricalCrossentropy(
             from_logits=True, ignore_class=0
@@ -149,9 +144,7 @@ def train_sasrec(train, num_items, budget, seed):
     )
     sequences = krd.build_sequences(train, max_len=MAX_LEN)
     dataset = krd.SequenceDataset(sequences, batch_size=64, seed=seed)
-    info = epochs_within(trainer, dataset, budget, 40)
-    model = keras_recsys.models.build_sasrec(num_blocks=2, dropout=0.2, **common)
-    model.set_weights(trainer.get_weights())
+    info = epochs_within(model, dataset, budget, 40)
     return model, info
 
 

@@ -61,9 +61,9 @@ def build(num_items):
 
 def data(num_items):
     rng = np.random.default_rng(0)
-    sequences = rng.integers(1, num_items + 1, (BATCH * STEPS + QUERIES, MAX_LEN))
-    positives = rng.integers(1, num_items + 1, (BATCH * STEPS, 1))
-    negatives = rng.integers(1, num_items + 1, (BATCH * STEPS, NUM_CANDIDATES - 1))
+    sequences = rng.integers(1, num_items, (BATCH * STEPS + QUERIES, MAX_LEN))
+    positives = rng.integers(1, num_items, (BATCH * STEPS, 1))
+    negatives = rng.integers(1, num_items, (BATCH * STEPS, NUM_CANDIDATES - 1))
     candidates = np.concatenate([positives, negatives], axis=1)
     labels = np.zeros(candidates.shape, "float32")
     labels[:, 0] = 1.0
@@ -147,8 +147,9 @@ def main():
         "--output", default=str(ROOT / "benchmarks/results/sharded_embedding.json")
     )
     args = parser.parse_args()
-    # Table rows = num_items + 2 (padding id 0 and the out-of-vocabulary row).
-    num_items = (40_000 if args.quick else 4_000_000) - 2
+    # Table rows = num_items + 1 (the id table, padding included, and the
+    # out-of-vocabulary row).
+    num_items = (40_000 if args.quick else 4_000_000) - 1
     devices = keras.distribution.list_devices()
     mesh = keras.distribution.DeviceMesh((1, 4), ("data", "model"), devices)
     start = time.perf_counter()

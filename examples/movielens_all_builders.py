@@ -201,23 +201,21 @@ def rating_model(data, epochs):
 
 def sequential(builder, **kwargs):
     def run(data, epochs):
-        num_items = data["num_items"] - 1
         sequences = keras_recsys.data.build_sequences(data["train"], max_len=MAX_LEN)
-        trainer = builder(num_items, MAX_LEN, return_sequences=True, **kwargs)
-        trainer.compile(
+        # One model: fit scores every position, predict the last real one.
+        model = builder(data["num_items"], MAX_LEN, **kwargs)
+        model.compile(
             optimizer=keras.optimizers.Adam(2e-3),
             # Target 0 marks padding: no loss there.
             loss=keras.losses.SparseCategoricalCrossentropy(
                 from_logits=True, ignore_class=0
             ),
         )
-        trainer.fit(
+        model.fit(
             keras_recsys.data.SequenceDataset(sequences, batch_size=64),
             epochs=epochs,
             verbose=0,
         )
-        model = builder(num_items, MAX_LEN, **kwargs)  # scores the last position
-        model.set_weights(trainer.get_weights())
         # Queries: each user's latest training items in time order, left-padded.
         ordered = data["train"].sort_values(["user_id", "timestamp"], kind="stable")
         history = dict(list(ordered.groupby("user_id")["item_id"]))

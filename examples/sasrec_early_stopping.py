@@ -4,8 +4,8 @@
    encoded with `keras_recsys.data.IdEncoder` (1..n, 0 = padding); per user,
    the last item is the test item and the one before it the validation item
    (`keras_recsys.data.leave_last_out`).
-2. SASRec (`keras_recsys.models.build_sasrec(return_sequences=True)`) learns
-   the next item at every position with a full softmax.
+2. SASRec (`keras_recsys.models.build_sasrec`) learns the next item at every
+   position with a full softmax; the same model scores the last position.
 3. `keras_recsys.callbacks.TopKEvaluation` ranks the whole catalog for every
    user after each epoch (the user's training items excluded) and writes
    `val_ndcg@10` and `val_hit_rate@10` into the logs;
@@ -95,7 +95,7 @@ def main(argv=None):
     val_items = np.array([s[0] for s in per_user(val, users)])
     test_items = np.array([s[0] for s in per_user(test, users)])
     sequences = keras_recsys.data.build_sequences(train, max_len=args.max_len)
-    num_items = items.vocabulary_size - 1  # ids 1..num_items
+    num_items = items.vocabulary_size  # the id table: codes 1..n, 0 = padding
     print(
         f"{len(users)} users, {num_items} items, "
         f"{len(sequences['item_sequence'])} training sequences"
@@ -106,21 +106,19 @@ def main(argv=None):
         max_len=args.max_len,
         embedding_dim=64,
         dropout=0.2,
-        return_sequences=True,
     )
     model.compile(
         optimizer=keras.optimizers.Adam(2e-3),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        loss=keras.losses.SparseCategoricalCrossentropy(
+            from_logits=True, ignore_class=0
+        ),
     )
-    # The logits after the last (most recent) position rank the next item;
-    # this model shares the trained layers.
-    last_position = keras.Model(model.input, model.output[:, -1, :])
     validation = keras_recsys.callbacks.TopKEvaluation(
         (left_pad(history, args.max_len), val_items),
         metrics=("ndcg", "hit_rate"),
         k=10,
         exclude=history,
-        scorer=last_position,
+        scorer=model,
         verbose=0,
     )
     stop = keras.callbacks.EarlyStopping(
@@ -135,7 +133,6 @@ def main(argv=None):
     fit = model.fit(
         sequences["item_sequence"],
         targets,
-        sample_weight=(targets > 0).astype("float32"),
         batch_size=64,
         epochs=epochs,
         callbacks=[validation, stop],  # TopKEvaluation first: it writes the logs
@@ -147,7 +144,7 @@ def main(argv=None):
 
     seen = [np.append(h, v) for h, v in zip(history, val_items)]
     result = keras_recsys.evaluation.evaluate_topk(
-        last_position,
+        model,
         left_pad(seen, args.max_len),
         test_items,
         exclude=seen,

@@ -152,26 +152,21 @@ def _train_sequential(builder_name, data, epochs, run, **builder_kwargs):
     from keras_recsys import models
 
     builder = getattr(models, builder_name)
-    num_items = data.num_items - 1
     # Next-item targets at every position of each user's training history;
-    # padding (target 0) is ignored by the loss.
+    # padding (target 0) is ignored by the loss. One model trains (every
+    # position) and recommends (the last real position).
     sequences = krd.build_sequences(data.train, max_len=SEQUENCE_LENGTH)
-    train_model = builder(
-        num_items, SEQUENCE_LENGTH, return_sequences=True, **builder_kwargs
-    )
-    train_model.compile(
+    model = builder(data.num_items, SEQUENCE_LENGTH, **builder_kwargs)
+    model.compile(
         optimizer=keras.optimizers.Adam(3e-3),
         loss=keras.losses.SparseCategoricalCrossentropy(
             from_logits=True, ignore_class=0
         ),
     )
     dataset = krd.SequenceDataset(sequences, batch_size=64, seed=run.seed)
-    history = train_model.fit(
+    history = model.fit(
         dataset, epochs=epochs, verbose=0, callbacks=run.callbacks(epochs)
     )
-    # The last-position model holds the same weights in the same order.
-    model = builder(num_items, SEQUENCE_LENGTH, **builder_kwargs)
-    model.set_weights(train_model.get_weights())
     # Query: each evaluated user's latest training items, left-padded.
     queries = np.zeros((len(data.eval_users), SEQUENCE_LENGTH), dtype="int32")
     for row, user in enumerate(data.eval_users):

@@ -91,7 +91,7 @@ def get_layout_map(model, device_mesh, model_axis="model", min_rows=1024):
         devices=["cpu:0"],
     )
     layout_map = keras_recsys.distribution.get_layout_map(
-        lambda: keras_recsys.models.build_sasrec(num_items=2046, max_len=8),
+        lambda: keras_recsys.models.build_sasrec(num_items=2047, max_len=8),
         mesh,
     )
     layout_map["item_embedding/embeddings"].axes  # ('model', None)

@@ -1,8 +1,7 @@
 import keras
 from keras import ops
 
-from keras_recsys.layers.last_real_position import gather_positions
-from keras_recsys.layers.last_real_position import last_real_index
+from keras_recsys.layers.sequence_encoder_base import SequenceEncoderBase
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_int
 from keras_recsys.utils.validation import check_positive_int
@@ -10,7 +9,7 @@ from keras_recsys.utils.validation import check_rate
 
 
 @keras_recsys_export("keras_recsys.layers.CNNSequenceEncoder")
-class CNNSequenceEncoder(keras.layers.Layer):
+class CNNSequenceEncoder(SequenceEncoderBase):
     """A convolutional encoder of the most recent items (Caser).
 
     For each position it takes the `window` most recent item vectors up to
@@ -44,6 +43,8 @@ class CNNSequenceEncoder(keras.layers.Layer):
             `False` the vector of the last real position. Defaults to `False`.
         kernel_initializer: initializer of the filters. Defaults to
             `"glorot_uniform"`.
+        sequence_length: int or None. When set, inputs must have exactly
+            this many steps. Defaults to `None`.
         **kwargs: base layer arguments (`name`, `dtype`, ...).
 
     Call arguments:
@@ -83,6 +84,7 @@ class CNNSequenceEncoder(keras.layers.Layer):
         dropout=0.5,
         return_sequences=False,
         kernel_initializer="glorot_uniform",
+        sequence_length=None,
         **kwargs,
     ):
         self.output_dim = check_positive_int("output_dim", output_dim)
@@ -95,23 +97,14 @@ class CNNSequenceEncoder(keras.layers.Layer):
                 f"num_horizontal={num_horizontal}, num_vertical={num_vertical}"
             )
         self.dropout = check_rate("dropout", dropout)
-        if not isinstance(return_sequences, bool):
-            raise TypeError(
-                "`return_sequences` must be a bool. "
-                f"Received: return_sequences={return_sequences!r}"
-            )
-        self.return_sequences = return_sequences
-        super().__init__(**kwargs)
+        super().__init__(return_sequences, sequence_length=sequence_length, **kwargs)
         self.activation = keras.activations.get(activation)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.supports_masking = True
 
-    def build(self, input_shape):
-        if len(input_shape) != 3 or input_shape[-1] is None:
-            raise ValueError(
-                "`inputs` must have shape (batch, steps, dim) with a known dim. "
-                f"Received: input_shape={input_shape}"
-            )
+    def output_size(self, input_shape):
+        return self.output_dim
+
+    def build_encoder(self, input_shape):
         dim = input_shape[-1]
         self.horizontal_kernels, self.horizontal_biases = [], []
         if self.num_horizontal:
@@ -151,14 +144,9 @@ class CNNSequenceEncoder(keras.layers.Layer):
             name="output_dense",
         )
         self.output_dense.build((None, None, features))
-        self.built = True
 
-    def call(self, inputs, training=None, mask=None):
-        x = ops.cast(inputs, self.compute_dtype)
+    def encode(self, x, mask, training):
         shape = ops.shape(x)
-        if mask is None:
-            mask = ops.ones(shape[:2], dtype="bool")
-        mask = ops.cast(mask, "bool")
         keep = ops.expand_dims(ops.cast(mask, x.dtype), -1)
         length = self.window
         # Zero rows before the sequence: window t covers padded[t .. t+L-1].
@@ -201,18 +189,7 @@ class CNNSequenceEncoder(keras.layers.Layer):
                 )
             )
         z = ops.concatenate(features, axis=-1) if len(features) > 1 else features[0]
-        z = self.output_dense(self.feature_dropout(z, training=training)) * keep
-        if not self.return_sequences:
-            z = gather_positions(z, last_real_index(mask, shape[1]))
-        return z
-
-    def compute_mask(self, inputs, mask=None):
-        return mask if self.return_sequences else None
-
-    def compute_output_shape(self, input_shape):
-        if self.return_sequences:
-            return (input_shape[0], input_shape[1], self.output_dim)
-        return (input_shape[0], self.output_dim)
+        return self.output_dense(self.feature_dropout(z, training=training))
 
     def get_config(self):
         config = super().get_config()
@@ -224,7 +201,6 @@ class CNNSequenceEncoder(keras.layers.Layer):
                 "num_vertical": self.num_vertical,
                 "activation": keras.activations.serialize(self.activation),
                 "dropout": self.dropout,
-                "return_sequences": self.return_sequences,
                 "kernel_initializer": keras.initializers.serialize(
                     self.kernel_initializer
                 ),

@@ -1,8 +1,6 @@
 import keras
-from keras import ops
 
-from keras_recsys.layers.last_real_position import gather_positions
-from keras_recsys.layers.last_real_position import last_real_index
+from keras_recsys.layers.sequence_encoder_base import SequenceEncoderBase
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
@@ -12,7 +10,7 @@ CELLS = ("gru", "lstm")
 
 
 @keras_recsys_export("keras_recsys.layers.RNNSequenceEncoder")
-class RNNSequenceEncoder(keras.layers.Layer):
+class RNNSequenceEncoder(SequenceEncoderBase):
     """A stacked GRU or LSTM encoder of item sequences (GRU4Rec).
 
     Runs `num_layers` recurrent layers over the item vectors, with dropout
@@ -31,6 +29,12 @@ class RNNSequenceEncoder(keras.layers.Layer):
             Defaults to `0.0`.
         return_sequences: bool. `True` returns every position's state,
             `False` the state after the last real item. Defaults to `False`.
+        output_dim: int or None. When set, the states are projected to this
+            size by a dense layer (GRU4Rec's projection back to the item
+            embedding size); `None` returns the `units` states. Defaults to
+            `None`.
+        sequence_length: int or None. When set, inputs must have exactly
+            this many steps. Defaults to `None`.
         **kwargs: base layer arguments (`name`, `dtype`, ...).
 
     Call arguments:
@@ -39,7 +43,8 @@ class RNNSequenceEncoder(keras.layers.Layer):
         training: bool. Whether dropout is active.
 
     Returns:
-        `(batch, steps, units)` if `return_sequences`, else `(batch, units)`.
+        `(batch, steps, size)` if `return_sequences`, else `(batch, size)`,
+        with `size` equal to `output_dim`, or `units` when it is `None`.
 
     Example:
 
@@ -68,27 +73,23 @@ class RNNSequenceEncoder(keras.layers.Layer):
         num_layers=1,
         dropout=0.0,
         return_sequences=False,
+        output_dim=None,
+        sequence_length=None,
         **kwargs,
     ):
         self.units = check_positive_int("units", units)
         self.cell = check_one_of("cell", cell, CELLS)
         self.num_layers = check_positive_int("num_layers", num_layers)
         self.dropout = check_rate("dropout", dropout)
-        if not isinstance(return_sequences, bool):
-            raise TypeError(
-                "`return_sequences` must be a bool. "
-                f"Received: return_sequences={return_sequences!r}"
-            )
-        self.return_sequences = return_sequences
-        super().__init__(**kwargs)
-        self.supports_masking = True
+        if output_dim is not None:
+            output_dim = check_positive_int("output_dim", output_dim)
+        self.output_dim = output_dim
+        super().__init__(return_sequences, sequence_length=sequence_length, **kwargs)
 
-    def build(self, input_shape):
-        if len(input_shape) != 3 or input_shape[-1] is None:
-            raise ValueError(
-                "`inputs` must have shape (batch, steps, dim) with a known dim. "
-                f"Received: input_shape={input_shape}"
-            )
+    def output_size(self, input_shape):
+        return self.output_dim or self.units
+
+    def build_encoder(self, input_shape):
         rnn_cls = keras.layers.GRU if self.cell == "gru" else keras.layers.LSTM
         self.recurrent_layers = []
         shape = tuple(input_shape)
@@ -105,29 +106,18 @@ class RNNSequenceEncoder(keras.layers.Layer):
         self.output_dropout = keras.layers.Dropout(
             self.dropout, dtype=self.dtype_policy
         )
-        self.built = True
+        self.projection = None
+        if self.output_dim is not None:
+            self.projection = keras.layers.Dense(
+                self.output_dim, dtype=self.dtype_policy, name="projection"
+            )
+            self.projection.build(shape)
 
-    def call(self, inputs, training=None, mask=None):
-        x = ops.cast(inputs, self.compute_dtype)
-        shape = ops.shape(x)
-        if mask is None:
-            mask = ops.ones(shape[:2], dtype="bool")
-        mask = ops.cast(mask, "bool")
+    def encode(self, x, mask, training):
         for layer in self.recurrent_layers:
             x = layer(x, mask=mask, training=training)
             x = self.output_dropout(x, training=training)
-        x = x * ops.expand_dims(ops.cast(mask, x.dtype), -1)
-        if not self.return_sequences:
-            x = gather_positions(x, last_real_index(mask, shape[1]))
-        return x
-
-    def compute_mask(self, inputs, mask=None):
-        return mask if self.return_sequences else None
-
-    def compute_output_shape(self, input_shape):
-        if self.return_sequences:
-            return (input_shape[0], input_shape[1], self.units)
-        return (input_shape[0], self.units)
+        return x if self.projection is None else self.projection(x)
 
     def get_config(self):
         config = super().get_config()
@@ -137,7 +127,7 @@ class RNNSequenceEncoder(keras.layers.Layer):
                 "cell": self.cell,
                 "num_layers": self.num_layers,
                 "dropout": self.dropout,
-                "return_sequences": self.return_sequences,
+                "output_dim": self.output_dim,
             }
         )
         return config

@@ -3,18 +3,12 @@ import math
 import keras
 from keras import ops
 
-from keras_recsys.layers.last_real_position import gather_positions
-from keras_recsys.layers.last_real_position import last_real_index
+from keras_recsys.layers.sequence_encoder_base import SequenceEncoderBase
+from keras_recsys.layers.sequence_encoder_base import check_bool
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_rate
-
-
-def _check_bool(name, value):
-    if not isinstance(value, bool):
-        raise TypeError(f"`{name}` must be a bool. Received: {name}={value!r}")
-    return value
 
 
 def real_positions(mask, max_len):
@@ -24,7 +18,7 @@ def real_positions(mask, max_len):
 
 
 @keras_recsys_export("keras_recsys.layers.TransformerSequenceEncoder")
-class TransformerSequenceEncoder(keras.layers.Layer):
+class TransformerSequenceEncoder(SequenceEncoderBase):
     """A causal self-attention encoder of item sequences (SASRec).
 
     Adds learned positional embeddings to the item vectors, then applies
@@ -56,6 +50,8 @@ class TransformerSequenceEncoder(keras.layers.Layer):
             `sqrt(dim)` before the positions are added. Defaults to `True`.
         return_sequences: bool. `True` returns every position's vector,
             `False` the vector of the last real position. Defaults to `True`.
+        sequence_length: int or None. When set, inputs must have exactly
+            this many steps. Defaults to `None`.
         positions_initializer: initializer of the position table. Defaults
             to `"glorot_uniform"`.
         **kwargs: base layer arguments (`name`, `dtype`, ...).
@@ -98,6 +94,7 @@ class TransformerSequenceEncoder(keras.layers.Layer):
         scale_inputs=True,
         return_sequences=True,
         positions_initializer="glorot_uniform",
+        sequence_length=None,
         **kwargs,
     ):
         self.max_len = check_positive_int("max_len", max_len)
@@ -110,18 +107,14 @@ class TransformerSequenceEncoder(keras.layers.Layer):
         self.layer_norm_epsilon = check_float(
             "layer_norm_epsilon", layer_norm_epsilon, min_value=0.0, exclusive_min=True
         )
-        self.scale_inputs = _check_bool("scale_inputs", scale_inputs)
-        self.return_sequences = _check_bool("return_sequences", return_sequences)
-        super().__init__(**kwargs)
+        self.scale_inputs = check_bool("scale_inputs", scale_inputs)
+        super().__init__(return_sequences, sequence_length=sequence_length, **kwargs)
         self.positions_initializer = keras.initializers.get(positions_initializer)
-        self.supports_masking = True
 
-    def build(self, input_shape):
-        if len(input_shape) != 3 or input_shape[-1] is None:
-            raise ValueError(
-                "`inputs` must have shape (batch, steps, dim) with a known dim. "
-                f"Received: input_shape={input_shape}"
-            )
+    def output_size(self, input_shape):
+        return input_shape[-1]
+
+    def build_encoder(self, input_shape):
         steps, dim = input_shape[1], input_shape[2]
         if steps is not None and steps > self.max_len:
             raise ValueError(
@@ -181,15 +174,9 @@ class TransformerSequenceEncoder(keras.layers.Layer):
             epsilon=self.layer_norm_epsilon, dtype=policy, name="output_norm"
         )
         self.output_norm.build((None, steps, dim))
-        self.built = True
 
-    def call(self, inputs, training=None, mask=None):
-        x = ops.cast(inputs, self.compute_dtype)
-        shape = ops.shape(x)
-        steps = shape[1]
-        if mask is None:
-            mask = ops.ones(shape[:2], dtype="bool")
-        mask = ops.cast(mask, "bool")
+    def encode(self, x, mask, training):
+        steps = ops.shape(x)[1]
         keep = ops.expand_dims(ops.cast(mask, x.dtype), -1)
         if self.scale_inputs:
             x = x * ops.cast(math.sqrt(self.dim), x.dtype)
@@ -210,18 +197,7 @@ class TransformerSequenceEncoder(keras.layers.Layer):
             h = self.feedforward_norms[i](x)
             h = self.feedforward_outers[i](self.feedforward_inners[i](h))
             x = (x + self.block_dropouts[i](h, training=training)) * keep
-        x = self.output_norm(x) * keep
-        if not self.return_sequences:
-            x = gather_positions(x, last_real_index(mask, steps))
-        return x
-
-    def compute_mask(self, inputs, mask=None):
-        return mask if self.return_sequences else None
-
-    def compute_output_shape(self, input_shape):
-        if self.return_sequences:
-            return tuple(input_shape)
-        return (input_shape[0], input_shape[2])
+        return self.output_norm(x)
 
     def get_config(self):
         config = super().get_config()
@@ -234,7 +210,6 @@ class TransformerSequenceEncoder(keras.layers.Layer):
                 "dropout": self.dropout,
                 "layer_norm_epsilon": self.layer_norm_epsilon,
                 "scale_inputs": self.scale_inputs,
-                "return_sequences": self.return_sequences,
                 "positions_initializer": keras.initializers.serialize(
                     self.positions_initializer
                 ),

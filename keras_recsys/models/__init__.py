@@ -16,6 +16,7 @@ from keras_recsys.models.build_rating_model import build_rating_model
 from keras_recsys.models.build_sasrec import build_sasrec
 from keras_recsys.models.build_two_tower import build_two_tower
 from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models.sequential_recommender import SequentialRecommender
 
 __all__ = [
     "BuiltModel",
@@ -34,4 +35,5 @@ __all__ = [
     "build_sasrec",
     "build_ease",
     "build_bert4rec",
+    "SequentialRecommender",
 ]

@@ -3,23 +3,21 @@
 import keras
 
 from keras_recsys.layers.last_real_position import LastRealPosition
+from keras_recsys.layers.tied_item_embedding import TRAINING_OUTPUTS
 from keras_recsys.layers.tied_item_embedding import TiedItemEmbedding
+from keras_recsys.models.sequential_recommender import SequentialRecommender
 from keras_recsys.utils.validation import check_int
+from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
 
 
-def check_flag(name, value):
-    if not isinstance(value, bool):
-        raise TypeError(f"`{name}` must be a bool. Received: {name}={value!r}")
-    return value
-
-
-def check_common(num_items, max_len, embedding_dim, num_candidates):
-    check_positive_int("num_items", num_items)
+def check_common(num_items, max_len, embedding_dim, num_candidates, training_output):
+    check_int("num_items", num_items, min_value=2)
     check_positive_int("max_len", max_len)
     check_positive_int("embedding_dim", embedding_dim)
     if num_candidates is not None:
         check_int("num_candidates", num_candidates, min_value=1)
+    check_one_of("training_output", training_output, TRAINING_OUTPUTS)
 
 
 def sequence_model(
@@ -28,32 +26,32 @@ def sequence_model(
     max_len,
     embedding_dim,
     encode,
-    return_sequences,
     num_candidates,
+    training_output,
+    seed=None,
 ):
-    """Builds item_sequence -> encoder -> tied scores.
+    """Builds item_sequence -> encoder -> tied next-item scores.
 
     `encode` maps the embedded sequence (with its mask) to per-position
-    vectors of size `embedding_dim`. The layers are created in the same
-    order whatever `return_sequences` and `num_candidates` are, so the
-    weights of one variant load into any other with `set_weights`.
+    vectors of size `embedding_dim`. One model trains and recommends: the
+    head (`TiedItemEmbedding(mode="next_item")`) scores every position in
+    training steps and the last real position otherwise.
     """
-    check_flag("return_sequences", return_sequences)
     item_sequence = keras.Input(shape=(max_len,), dtype="int32", name="item_sequence")
     items = TiedItemEmbedding(
-        num_items + 1,
+        num_items,
         embedding_dim,
         mask_zero=True,
+        seed=seed,
         embeddings_initializer=keras.initializers.RandomNormal(stddev=0.05),
         name="item_embedding",
     )
     states = encode(items(item_sequence))
-    if not return_sequences:
-        states = LastRealPosition(name="last_real_position")(states)
     if num_candidates is None:
-        return keras.Model(item_sequence, items(states, mode="logits"), name=name)
-    shape = (max_len, num_candidates) if return_sequences else (num_candidates,)
-    candidates = keras.Input(shape=shape, dtype="int32", name="candidates")
-    outputs = items([states, candidates], mode="candidates")
+        outputs = items(states, mode="next_item", training_output=training_output)
+        return SequentialRecommender(item_sequence, outputs, name=name)
+    last = LastRealPosition(name="last_real_position")(states)
+    candidates = keras.Input(shape=(num_candidates,), dtype="int32", name="candidates")
+    outputs = items([last, candidates], mode="candidates")
     inputs = {"item_sequence": item_sequence, "candidates": candidates}
     return keras.Model(inputs, outputs, name=name)

@@ -13,8 +13,10 @@ def build_caser(
     num_horizontal=16,
     num_vertical=4,
     dropout=0.5,
-    return_sequences=False,
     num_candidates=None,
+    training_output="logits",
+    seed=None,
+    name="caser",
 ):
     """Builds Caser, a convolutional next-item recommender.
 
@@ -25,31 +27,37 @@ def build_caser(
     embedding: the model needs only the item sequence, so it serves users
     unseen in training.
 
-    Input `item_sequence`: int32 `(batch, max_len)`, item ids
-    `1..num_items`, 0 for padding (on the left or the right; the amount of
-    padding does not change the output).
+    Input `item_sequence`: int32 `(batch, max_len)` (exactly `max_len`
+    steps), item codes `1..num_items - 1`, 0 for padding (on the left or
+    the right; the amount of padding does not change the output).
 
-    Output (default): float logits `(batch, num_items + 1)` of the item that
-    follows the last real item of each sequence; column `j` is item id `j`,
-    column 0 (padding) is always `-1e9`.
+    One model trains and recommends (it is returned uncompiled):
 
-    Training layouts (the model is returned uncompiled):
-
-    - Full softmax on every position (recommended; each position is one
-      Caser window): build with `return_sequences=True`, output
-      `(batch, max_len, num_items + 1)`. Targets `(batch, max_len)`: at each
-      real position the id of the next item, 0 at padding; pass
-      `sample_weight=(targets > 0)`. Compile with
-      `keras.losses.SparseCategoricalCrossentropy(from_logits=True)` and
-      `keras.optimizers.Adam(1e-3)`. Then copy the weights into the default
-      model with `set_weights` (every variant holds the same weights).
-    - Full softmax on the last position: the default model, targets
-      `(batch,)` holding the next item id, same loss.
-    - Sampled negatives (the paper's setting): `num_candidates=C` adds an
-      input `candidates` (int32 `(batch, C)`, or `(batch, max_len, C)` with
-      `return_sequences=True`), the positive first; targets `[1, 0, ...]`
-      with `keras.losses.BinaryCrossentropy(from_logits=True)` or
-      `keras_recsys.losses.BPRLoss()`.
+    - `predict` / `evaluate` / a plain call: logits `(batch, num_items)` of
+      the item that follows the last real item of each sequence; column `j`
+      scores item code `j`, column 0 (padding) is always `-1e9`. `evaluate`
+      takes the next item of each sequence `(batch,)` as target, with the
+      ranking metrics of `keras_recsys.metrics`.
+    - `fit` scores every position (full softmax, the recommended setting):
+      targets `(batch, max_len)` hold at each position the code of the item
+      that follows it, 0 where there is none (padding). Compile with
+      `keras.losses.SparseCategoricalCrossentropy(from_logits=True,
+      ignore_class=0)`.
+    - Large catalogs: build with `training_output="states"`; `fit` then
+      returns the per-position vectors and a sampled loss scores them
+      against the tied table without materializing `(batch, max_len,
+      num_items)`: `keras_recsys.losses.SampledSoftmaxLoss` (many negatives,
+      uniform or popularity-sampled with logQ correction) or
+      `keras_recsys.losses.GBCELoss` (gSASRec), each given
+      `model.get_layer("item_embedding")`.
+    - Candidate scoring: `num_candidates=C` adds an input `candidates`
+      (int32 `(batch, C)`) and the output becomes the scores `(batch, C)`
+      of those codes at the last real position, in training and inference
+      (for BPR or binary cross-entropy on a few negatives, positive first,
+      or for the sampled evaluation protocol). Candidate code 0 scores
+      `-1e9`; a code outside `0..num_items - 1` raises a `ValueError`
+      naming `candidates` in eager calls and scores `-1e9` inside compiled
+      graphs (`predict`, `fit`), never the score of another item.
 
     Private training: one row is one sequence; per-row DP-SGD protects a
     user when each user has one sequence, otherwise group each user's
@@ -57,7 +65,9 @@ def build_caser(
     `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
 
     Args:
-        num_items: int. Number of items (ids `1..num_items`).
+        num_items: int. Size of the item id table, padding included
+            (`keras_recsys.data.IdEncoder.vocabulary_size`): item codes are
+            `1..num_items - 1`.
         max_len: int. Length of the input sequences.
         embedding_dim: int. Size of the item vectors. Defaults to `64`.
         window: int. Number of recent items each prediction sees (`L`).
@@ -65,10 +75,14 @@ def build_caser(
         num_horizontal: int. Horizontal filters per height. Defaults to `16`.
         num_vertical: int. Vertical filters. Defaults to `4`.
         dropout: float. Dropout before the output layer. Defaults to `0.5`.
-        return_sequences: bool. Score every position instead of the last
-            real one. Defaults to `False`.
-        num_candidates: int or None. Score this many candidate ids given
+        num_candidates: int or None. Score this many candidate codes given
             as an input instead of the whole catalog. Defaults to `None`.
+        training_output: str. What `fit` sees: `"logits"` (every
+            position's logits over the catalog) or `"states"` (every
+            position's vector, for a sampled loss). Defaults to `"logits"`.
+        seed: int or None. Seed of the negatives that sampled losses draw.
+            Defaults to `None`.
+        name: str. Name of the model. Defaults to `"caser"`.
 
     Returns:
         An uncompiled `keras.Model`.
@@ -81,18 +95,18 @@ def build_caser(
     import keras_recsys
 
     model = keras_recsys.models.build_caser(
-        num_items=20, max_len=5, embedding_dim=8, num_candidates=3
+        num_items=21, max_len=5, embedding_dim=8, window=3
     )
     model.compile(
         optimizer=keras.optimizers.Adam(1e-3),
-        loss=keras.losses.BinaryCrossentropy(from_logits=True),
+        loss=keras.losses.SparseCategoricalCrossentropy(
+            from_logits=True, ignore_class=0
+        ),
     )
-    sequences = np.array([[0, 0, 3, 5, 7], [2, 4, 6, 0, 0]])
-    candidates = np.array([[9, 1, 12], [8, 15, 3]])  # positive first
-    labels = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
-    model.fit(
-        {"item_sequence": sequences, "candidates": candidates}, labels, verbose=0
-    )
+    sequences = np.array([[0, 0, 3, 5, 7], [0, 2, 4, 6, 8]])
+    next_items = np.array([[0, 0, 5, 7, 9], [0, 4, 6, 8, 10]])
+    model.fit(sequences, next_items, verbose=0)
+    logits = model.predict(sequences, verbose=0)  # (2, 21), for items 9 and 10
     ```
 
     References:
@@ -100,7 +114,7 @@ def build_caser(
           Convolutional Sequence Embedding](https://arxiv.org/abs/1809.07426).
           WSDM 2018.
     """
-    check_common(num_items, max_len, embedding_dim, num_candidates)
+    check_common(num_items, max_len, embedding_dim, num_candidates, training_output)
     encoder = CNNSequenceEncoder(
         embedding_dim,
         window=window,
@@ -108,14 +122,16 @@ def build_caser(
         num_vertical=num_vertical,
         dropout=dropout,
         return_sequences=True,
+        sequence_length=max_len,
         name="cnn_encoder",
     )
     return sequence_model(
-        "caser",
+        name,
         num_items,
         max_len,
         embedding_dim,
         encoder,
-        return_sequences,
         num_candidates,
+        training_output,
+        seed=seed,
     )

@@ -16,41 +16,50 @@ def build_gru4rec(
     units=None,
     num_layers=1,
     dropout=0.2,
-    return_sequences=False,
     num_candidates=None,
+    training_output="logits",
+    seed=None,
+    name="gru4rec",
 ):
     """Builds GRU4Rec, a recurrent (GRU or LSTM) next-item recommender.
 
     Item ids are embedded with a `keras_recsys.layers.TiedItemEmbedding`
     (input dropout `dropout`), encoded by a
-    `keras_recsys.layers.RNNSequenceEncoder`, projected back to
-    `embedding_dim` when `units` differs from it, and scored against the
+    `keras_recsys.layers.RNNSequenceEncoder` (which projects its states back
+    to `embedding_dim` when `units` differs from it), and scored against the
     same embedding table.
 
-    Input `item_sequence`: int32 `(batch, max_len)`, item ids
-    `1..num_items`, 0 for padding (on the left or the right; the amount of
-    padding does not change the output).
+    Input `item_sequence`: int32 `(batch, max_len)` (exactly `max_len`
+    steps), item codes `1..num_items - 1`, 0 for padding (on the left or
+    the right; the amount of padding does not change the output).
 
-    Output (default): float logits `(batch, num_items + 1)` of the item that
-    follows the last real item of each sequence; column `j` is item id `j`,
-    column 0 (padding) is always `-1e9`.
+    One model trains and recommends (it is returned uncompiled):
 
-    Training layouts (the model is returned uncompiled):
-
-    - Full softmax on every position (recommended): build with
-      `return_sequences=True`, output `(batch, max_len, num_items + 1)`.
-      Targets `(batch, max_len)`: at each real position the id of the next
-      item, 0 at padding; pass `sample_weight=(targets > 0)`. Compile with
-      `keras.losses.SparseCategoricalCrossentropy(from_logits=True)` and
-      `keras.optimizers.Adam(1e-3)`. Then copy the weights into the default
-      model with `set_weights` (every variant holds the same weights).
-    - Full softmax on the last position: the default model, targets
-      `(batch,)` holding the next item id, same loss.
-    - Sampled negatives (GRU4Rec's BPR setting): `num_candidates=C` adds an
-      input `candidates` (int32 `(batch, C)`, or `(batch, max_len, C)` with
-      `return_sequences=True`), the positive first; targets `[1, 0, ...]`
-      with `keras_recsys.losses.BPRLoss()` or
-      `keras.losses.BinaryCrossentropy(from_logits=True)`.
+    - `predict` / `evaluate` / a plain call: logits `(batch, num_items)` of
+      the item that follows the last real item of each sequence; column `j`
+      scores item code `j`, column 0 (padding) is always `-1e9`. `evaluate`
+      takes the next item of each sequence `(batch,)` as target, with the
+      ranking metrics of `keras_recsys.metrics`.
+    - `fit` scores every position (full softmax, the recommended setting):
+      targets `(batch, max_len)` hold at each position the code of the item
+      that follows it, 0 where there is none (padding). Compile with
+      `keras.losses.SparseCategoricalCrossentropy(from_logits=True,
+      ignore_class=0)`.
+    - Large catalogs: build with `training_output="states"`; `fit` then
+      returns the per-position vectors and a sampled loss scores them
+      against the tied table without materializing `(batch, max_len,
+      num_items)`: `keras_recsys.losses.SampledSoftmaxLoss` (many negatives,
+      uniform or popularity-sampled with logQ correction) or
+      `keras_recsys.losses.GBCELoss` (gSASRec), each given
+      `model.get_layer("item_embedding")`.
+    - Candidate scoring: `num_candidates=C` adds an input `candidates`
+      (int32 `(batch, C)`) and the output becomes the scores `(batch, C)`
+      of those codes at the last real position, in training and inference
+      (for BPR or binary cross-entropy on a few negatives, positive first,
+      or for the sampled evaluation protocol). Candidate code 0 scores
+      `-1e9`; a code outside `0..num_items - 1` raises a `ValueError`
+      naming `candidates` in eager calls and scores `-1e9` inside compiled
+      graphs (`predict`, `fit`), never the score of another item.
 
     Private training: one row is one sequence; per-row DP-SGD protects a
     user when each user has one sequence, otherwise group each user's
@@ -58,7 +67,9 @@ def build_gru4rec(
     `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
 
     Args:
-        num_items: int. Number of items (ids `1..num_items`).
+        num_items: int. Size of the item id table, padding included
+            (`keras_recsys.data.IdEncoder.vocabulary_size`): item codes are
+            `1..num_items - 1`.
         max_len: int. Length of the input sequences.
         cell: str. `"gru"` or `"lstm"`. Defaults to `"gru"`.
         embedding_dim: int. Size of the item vectors. Defaults to `64`.
@@ -67,10 +78,14 @@ def build_gru4rec(
         num_layers: int. Stacked recurrent layers. Defaults to `1`.
         dropout: float. Dropout on the item vectors and between/after the
             recurrent layers. Defaults to `0.2`.
-        return_sequences: bool. Score every position instead of the last
-            real one. Defaults to `False`.
-        num_candidates: int or None. Score this many candidate ids given
+        num_candidates: int or None. Score this many candidate codes given
             as an input instead of the whole catalog. Defaults to `None`.
+        training_output: str. What `fit` sees: `"logits"` (every
+            position's logits over the catalog) or `"states"` (every
+            position's vector, for a sampled loss). Defaults to `"logits"`.
+        seed: int or None. Seed of the negatives that sampled losses draw.
+            Defaults to `None`.
+        name: str. Name of the model. Defaults to `"gru4rec"`.
 
     Returns:
         An uncompiled `keras.Model`.
@@ -83,23 +98,25 @@ def build_gru4rec(
     import keras_recsys
 
     model = keras_recsys.models.build_gru4rec(
-        num_items=20, max_len=5, cell="lstm", embedding_dim=8
+        num_items=21, max_len=5, embedding_dim=8, cell="lstm"
     )
     model.compile(
         optimizer=keras.optimizers.Adam(1e-3),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        loss=keras.losses.SparseCategoricalCrossentropy(
+            from_logits=True, ignore_class=0
+        ),
     )
-    sequences = np.array([[0, 0, 3, 5, 7], [2, 4, 6, 0, 0]])
-    next_items = np.array([9, 8])
+    sequences = np.array([[0, 0, 3, 5, 7], [0, 2, 4, 6, 8]])
+    next_items = np.array([[0, 0, 5, 7, 9], [0, 4, 6, 8, 10]])
     model.fit(sequences, next_items, verbose=0)
-    logits = model.predict(sequences, verbose=0)  # (2, 21)
+    logits = model.predict(sequences, verbose=0)  # (2, 21), for items 9 and 10
     ```
 
     References:
         - Hidasi et al. [Session-based Recommendations with Recurrent Neural
           Networks](https://arxiv.org/abs/1511.06939). ICLR 2016.
     """
-    check_common(num_items, max_len, embedding_dim, num_candidates)
+    check_common(num_items, max_len, embedding_dim, num_candidates, training_output)
     units = embedding_dim if units is None else check_positive_int("units", units)
     encoder = RNNSequenceEncoder(
         units,
@@ -107,25 +124,22 @@ def build_gru4rec(
         num_layers=num_layers,
         dropout=dropout,
         return_sequences=True,
+        output_dim=embedding_dim if units != embedding_dim else None,
+        sequence_length=max_len,
         name="rnn_encoder",
     )
     input_dropout = keras.layers.Dropout(dropout, name="item_dropout")
-    projection = (
-        keras.layers.Dense(embedding_dim, name="projection")
-        if units != embedding_dim
-        else None
-    )
 
     def encode(vectors):
-        states = encoder(input_dropout(vectors))
-        return projection(states) if projection is not None else states
+        return encoder(input_dropout(vectors))
 
     return sequence_model(
-        "gru4rec",
+        name,
         num_items,
         max_len,
         embedding_dim,
         encode,
-        return_sequences,
         num_candidates,
+        training_output,
+        seed=seed,
     )

@@ -132,7 +132,7 @@ def batches(x):
 
 def build_sasrec():
     return keras_recsys.models.build_sasrec(
-        num_items=NUM_ITEMS,
+        num_items=NUM_ITEMS + 1,  # the id table: codes 1..NUM_ITEMS, 0 = padding
         max_len=MAX_LEN,
         embedding_dim=16,
         num_blocks=1,

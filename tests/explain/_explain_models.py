@@ -48,7 +48,7 @@ def tiny_sasrec():
     """One SASRec shared by the tests (the explainers never change a model)."""
     keras.utils.set_random_seed(0)
     return keras_recsys.models.build_sasrec(
-        num_items=15, max_len=6, embedding_dim=8, num_blocks=1, dropout=0.0
+        num_items=16, max_len=6, embedding_dim=8, num_blocks=1, dropout=0.0
     )
 
 

@@ -352,7 +352,7 @@ def test_gru4rec():
     # Caser goes through the same code (its `item_embedding` layer); it is
     # left out here because compiling its convolutions costs JAX ~20 s.
     keras.utils.set_random_seed(0)
-    model = keras_recsys.models.build_gru4rec(num_items=15, max_len=6, embedding_dim=8)
+    model = keras_recsys.models.build_gru4rec(num_items=16, max_len=6, embedding_dim=8)
     history = np.array([3, 11, 5, 1, 14, 2])
     occlusion = explain_history(model, history, 9)
     rows = [history] + [np.delete(history, t) for t in range(len(history))]

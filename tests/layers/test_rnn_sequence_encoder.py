@@ -84,3 +84,19 @@ def test_rejects_inputs_that_are_not_sequences():
 
 def test_public_path():
     assert keras_recsys.layers.RNNSequenceEncoder is RNNSequenceEncoder
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_honours_an_explicit_mask(cell):
+    """`mask=` given directly (no masking embedding): the state after the
+    last real item equals running the encoder on the real items alone."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2, 5, 4)).astype("float32")
+    mask = np.array([[0, 0, 1, 1, 1], [1, 1, 1, 0, 0]], dtype=bool)
+    encoder = RNNSequenceEncoder(3, cell=cell, output_dim=2)
+    out = to_np(encoder(x, mask=mask))
+    for row in range(2):
+        alone = to_np(encoder(x[row : row + 1, mask[row]]))
+        np.testing.assert_allclose(out[row], alone[0], rtol=1e-5, atol=1e-6)
+    unmasked = to_np(encoder(x))
+    assert not np.allclose(unmasked, out, atol=1e-3)

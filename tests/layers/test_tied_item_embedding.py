@@ -114,3 +114,37 @@ def test_invalid_mode():
 
 def test_public_path():
     assert keras_recsys.layers.TiedItemEmbedding is TiedItemEmbedding
+
+
+def test_next_item_mode_scores_the_last_real_position():
+    layer = TiedItemEmbedding(6, 3, mask_zero=True, embeddings_initializer="normal")
+    ids = np.array([[0, 2, 5, 0], [1, 0, 0, 0]], dtype="int32")
+    vectors = layer(ids)
+    table = _np(layer.embeddings)[:6]
+    last = _np(layer(vectors, mode="next_item"))
+    expected = np.stack([table[5] @ table.T, table[1] @ table.T])
+    expected[:, 0] = -1e9
+    np.testing.assert_allclose(last, expected, rtol=1e-5, atol=1e-5)
+    every = _np(layer(vectors, mode="next_item", training=True))
+    assert every.shape == (2, 4, 6)
+    np.testing.assert_allclose(every[0, 2], expected[0], rtol=1e-5, atol=1e-5)
+    states = layer(vectors, mode="next_item", training=True, training_output="states")
+    np.testing.assert_allclose(_np(states), _np(vectors), atol=1e-6)
+
+
+def test_candidates_out_of_range_are_refused_or_never_scored():
+    layer = TiedItemEmbedding(6, 3, embeddings_initializer="normal")
+    vectors = np.ones((1, 3), "float32")
+    with pytest.raises(ValueError, match="candidates"):
+        layer([vectors, np.array([[2, 6]])], mode="candidates")
+    # Inside a compiled graph the values cannot be read: -1e9, not a row.
+    inputs = [keras.Input((3,)), keras.Input((3,), dtype="int32")]
+    model = keras.Model(inputs, layer(inputs, mode="candidates"))
+    bad = [vectors, np.array([[2, 6, -1]])]
+    if keras.backend.backend() == "torch":  # PyTorch's predict runs eagerly
+        with pytest.raises(ValueError, match="candidates"):
+            model.predict(bad, verbose=0)
+        return
+    scores = model.predict(bad, verbose=0)
+    np.testing.assert_allclose(scores[0, 1:], -1e9)
+    assert scores[0, 0] > -1e6

@@ -1,11 +1,14 @@
 import pytest
 from _next_item_checks import MAX_LEN
 from _next_item_checks import NUM_ITEMS
+from _next_item_checks import check_candidates_out_of_range
 from _next_item_checks import check_candidates_score_like_the_catalog
+from _next_item_checks import check_fit_predict_save_evaluate
 from _next_item_checks import check_learns_a_deterministic_successor
+from _next_item_checks import check_one_object_scores_every_position
 from _next_item_checks import check_output_layout
+from _next_item_checks import check_refuses_wrong_length
 from _next_item_checks import check_save_and_load
-from _next_item_checks import check_training_model_shares_weights
 
 import keras_recsys
 from keras_recsys.models import build_gru4rec
@@ -20,8 +23,20 @@ def test_saves_and_loads_in_safe_mode():
     check_save_and_load(build_gru4rec, num_candidates=3)
 
 
-def test_training_model_shares_weights():
-    check_training_model_shares_weights(build_gru4rec)
+def test_per_position_output_matches_predict():
+    check_one_object_scores_every_position(build_gru4rec)
+
+
+def test_one_object_fits_predicts_saves_and_evaluates():
+    check_fit_predict_save_evaluate(build_gru4rec, **{"cell": "gru", "units": 6})
+
+
+def test_out_of_range_candidates_are_never_scored_from_another_row():
+    check_candidates_out_of_range(build_gru4rec)
+
+
+def test_refuses_sequences_of_another_length():
+    check_refuses_wrong_length(build_gru4rec)
 
 
 def test_candidates_score_like_the_catalog():
@@ -39,12 +54,12 @@ def test_learns_a_deterministic_successor():
         ({"num_items": 5, "max_len": 0}, ValueError),
         ({"num_items": 5, "max_len": 4, "embedding_dim": 0}, ValueError),
         ({"num_items": 5, "max_len": 4, "num_candidates": 0}, ValueError),
-        ({"num_items": 5, "max_len": 4, "return_sequences": "yes"}, TypeError),
+        ({"num_items": 5, "max_len": 4, "training_output": "all"}, ValueError),
     ],
 )
 def test_invalid_arguments(kwargs, error):
     with pytest.raises(
-        error, match="num_items|max_len|embedding_dim|num_candidates|return"
+        error, match="num_items|max_len|embedding_dim|num_candidates|training_output"
     ):
         build_gru4rec(**kwargs)
 
@@ -55,7 +70,7 @@ def test_public_path():
 
 def test_gru_cell_and_projection():
     model = build_gru4rec(NUM_ITEMS, MAX_LEN, cell="gru", embedding_dim=4, units=6)
-    assert model.get_layer("projection").output.shape == (None, MAX_LEN, 4)
+    assert model.get_layer("rnn_encoder").projection.units == 4
     check_save_and_load(build_gru4rec, cell="gru", units=6, num_layers=2)
     with pytest.raises(ValueError, match="cell"):
         build_gru4rec(NUM_ITEMS, MAX_LEN, cell="rnn")

@@ -65,8 +65,8 @@ def _rows(data, shift):
 def _sequence(build, **kwargs):
     def recipe(data):
         x, y, last = _windows(data)
-        model = build(
-            num_items=data["num_items"], max_len=MAX_LEN, embedding_dim=8, **kwargs
+        model = build(  # the id table: codes 1..num_items, 0 = padding
+            num_items=data["num_items"] + 1, max_len=MAX_LEN, embedding_dim=8, **kwargs
         )
         # The loss reads the same `y`: no exclusions here (TopKEvaluation
         # excludes the history of sequence models).
