@@ -32,7 +32,10 @@ class CheckedLoss(keras.losses.Loss):
                 rows = np.isnan(flat.reshape(len(flat) if flat.ndim else 1, -1))
                 rows = rows.any(axis=1)
                 contract.check_no_nan(rows, "y_pred")
-        if tuple(ops.shape(y_pred))[:1] == (0,):
+        # The static batch size (None inside compiled steps); ops.shape may
+        # hold symbolic dims there, which cannot be compared in Python.
+        shape = getattr(y_pred, "shape", None)
+        if shape is not None and len(shape) and shape[0] == 0:
             return ops.zeros((), self.dtype)
         return super().__call__(y_true, y_pred, sample_weight=sample_weight)
 

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_array_inputs
 
 
 def _plain(value):
@@ -83,6 +84,17 @@ class BuiltModel(keras.Model):
             )
         self.builder = builder
         self.hyperparameters = _plain(dict(hyperparameters or {}))
+
+    # Keras casts numpy inputs to the int32 of the id inputs before any
+    # layer runs (2**32 + j would read id j, 2.7 id 2): check them first.
+    def fit(self, x=None, y=None, *args, **kwargs):
+        return super().fit(check_array_inputs(self, x), y, *args, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        return super().evaluate(check_array_inputs(self, x), y, *args, **kwargs)
+
+    def predict(self, x, *args, **kwargs):
+        return super().predict(check_array_inputs(self, x), *args, **kwargs)
 
     def get_config(self):
         config = super().get_config()

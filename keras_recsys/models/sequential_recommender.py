@@ -7,6 +7,7 @@ from keras_recsys.layers.last_real_position import gather_positions
 from keras_recsys.layers.last_real_position import last_real_index
 from keras_recsys.layers.tied_item_embedding import TiedItemEmbedding
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_array_inputs
 
 
 @keras_recsys_export("keras_recsys.models.SequentialRecommender")
@@ -77,15 +78,15 @@ class SequentialRecommender(keras.Model):
                     )
 
     def fit(self, x=None, y=None, *args, **kwargs):
-        self._check_lengths(x)
+        self._check_lengths(check_array_inputs(self, x))
         return super().fit(x, y, *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
-        self._check_lengths(x)
+        self._check_lengths(check_array_inputs(self, x))
         return super().evaluate(x, y, *args, **kwargs)
 
     def predict(self, x, *args, **kwargs):
-        self._check_lengths(x)
+        self._check_lengths(check_array_inputs(self, x))
         return super().predict(x, *args, **kwargs)
 
     def _head(self):

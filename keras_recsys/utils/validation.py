@@ -273,3 +273,17 @@ def check_model_ids(model, x):
                 detail=" (Keras would wrap it to another id); encode ids with "
                 "keras_recsys.data.IdEncoder",
             )
+
+
+def check_array_inputs(model, x):
+    """`check_model_ids` on inputs given as numpy arrays (or lists of them).
+
+    Datasets, generators and backend tensors are left alone: their values
+    are not in hand before Keras converts them. Returns `x` unchanged.
+    """
+    parts = x.values() if isinstance(x, dict) else x
+    if not isinstance(x, (dict, list, tuple)):
+        parts = [x]
+    if all(isinstance(part, np.ndarray) for part in parts) and parts:
+        check_model_ids(model, x)
+    return x

@@ -17,10 +17,12 @@ def pytest_terminal_summary(terminalreporter):
     for outcome in ("passed", "failed"):
         for report in terminalreporter.stats.get(outcome, []):
             nodeid = getattr(report, "nodeid", "")
-            if report.when == "call" and "bad_input/" in nodeid and "[" in nodeid:
-                counts[nodeid.split("[", 1)[1].split(":", 1)[0]] += 1
+            param = nodeid.split("[", 1)[1] if "[" in nodeid else ""
+            # The data tables name their probes "<table>:<case>".
+            if report.when == "call" and "bad_input/" in nodeid and ":" in param:
+                counts[param.split(":", 1)[0]] += 1
     if counts:
         per_table = ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
         terminalreporter.write_line(
-            f"bad-input probes run: {sum(counts.values())} ({per_table})"
+            f"data-tool probes run: {sum(counts.values())} ({per_table})"
         )
