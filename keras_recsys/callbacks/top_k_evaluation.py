@@ -87,7 +87,7 @@ class TopKEvaluation(keras.callbacks.Callback):
 
     rng = np.random.default_rng(0)
     sequences = rng.integers(1, 21, size=(64, 5))
-    model = keras_recsys.models.build_gru4rec(num_items=20, max_len=4, embedding_dim=8)
+    model = keras_recsys.models.build_gru4rec(num_items=21, max_len=4, embedding_dim=8)
     model.compile(
         optimizer="adam",
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
