@@ -7,8 +7,9 @@ and NDCG@10 0.426 without pretraining, 0.730 and 0.447 with pretraining.
 
 The paper's `ml-1m.train.rating` is not available, so the training data is
 REBUILT from `ml-1m/ratings.reconstructed.uirt.tsv.gz` through
-`ncf-ml-1m/item_map.derived.tsv` (users 0-based = UserID - 1) minus the test
-rows. 32 NCF item ids are ambiguous between two MovieIDs in that map; each
+`ncf-ml-1m/item_map.derived.tsv` minus the test rows. The NCF files' 0-based
+user and item ids become the package's codes (`id + 1`; code 0 reserved), so
+users are the MovieLens UserIDs and every table has `n + 1` rows. 32 NCF item ids are ambiguous between two MovieIDs in that map; each
 ambiguous id takes its first candidate MovieID not yet taken (see the data
 README). Results are labelled "rebuilt training file".
 
@@ -101,18 +102,21 @@ def load_data(root):
         for line in f:
             parts = line.rstrip("\n").split("\t")
             negatives.append([int(x) for x in parts[1:]])
-    test_negatives = np.asarray(negatives, dtype="int32")
+    # The NCF files count from 0; the package's codes from 1 (0 is reserved).
+    test["user"] += 1
+    test["item"] += 1
+    test_negatives = np.asarray(negatives, dtype="int32") + 1
     movie_to_ncf, ambiguous = load_item_map(root / "ncf-ml-1m" / "item_map.derived.tsv")
     ratings = pd.read_csv(
         root / "ml-1m" / "ratings.reconstructed.uirt.tsv.gz", sep="\t"
     )
-    ratings["user"] = ratings["user_id"] - 1
-    ratings["item"] = ratings["movie_id"].map(movie_to_ncf)
+    ratings["user"] = ratings["user_id"]
+    ratings["item"] = ratings["movie_id"].map(movie_to_ncf) + 1
     if ratings["item"].isna().any():
         raise RuntimeError("some MovieIDs have no NCF item id")
     ratings["item"] = ratings["item"].astype("int32")
     num_users = int(ratings["user"].max()) + 1
-    num_items = len(movie_to_ncf)
+    num_items = len(movie_to_ncf) + 1
     key_all = ratings["user"].to_numpy() * num_items + ratings["item"].to_numpy()
     key_test = test["user"].to_numpy() * num_items + test["item"].to_numpy()
     is_test = np.isin(key_all, key_test)
@@ -343,8 +347,8 @@ def main():
         root
     )
     if args.quick:
-        keep = np.arange(200)
-        train = train[train["user"].isin(keep)]
+        keep = np.arange(200)  # the test file's first 200 rows: users 1..200
+        train = train[train["user"].isin(keep + 1)]
         test, test_negatives = test.iloc[keep], test_negatives[keep]
     fit_df, val = split_validation(train, args.seed)
     val_users = val["user"].to_numpy().astype("int32")

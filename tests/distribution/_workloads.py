@@ -69,10 +69,11 @@ def two_tower_data():
 
 def vae_data():
     rng = np.random.default_rng(2)
-    rows = np.zeros((NUM_USERS, 64), "float32")
+    # Item codes 1..64 (column 0 is the reserved code, never an item).
+    rows = np.zeros((NUM_USERS, 65), "float32")
     held_out = []
     for u in range(NUM_USERS):
-        group = np.arange(16) + 16 * (u % 4)
+        group = 1 + np.arange(16) + 16 * (u % 4)
         picked = rng.choice(group, 8, replace=False)
         rows[u, picked[:6]] = 1.0
         held_out.append(picked[6:])
@@ -152,7 +153,7 @@ def build_two_tower(cross_replica=False):
 
 def build_mult_vae():
     return keras_recsys.models.build_mult_vae(
-        64, hidden_units=(32,), latent_dim=8, dropout=0.0, seed=SEED
+        65, hidden_units=(32,), latent_dim=8, dropout=0.0, seed=SEED
     )
 
 
