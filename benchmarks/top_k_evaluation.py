@@ -89,9 +89,11 @@ def main(argv=None):
     train, _, val = keras_recsys.data.leave_last_out(ratings, n_test=1, n_val=0)
     matrix = keras_recsys.data.interaction_matrix(train, num_users, num_items)
     val = val.sort_values("user_id")
-    targets = np.full(num_users, -1, "int64")
+    targets = np.zeros(num_users, "int64")
     targets[val["user_id"].to_numpy()] = val["item_id"].to_numpy()
-    exclude = matrix  # the training items, as a CSR matrix
+    # Row 0 is the reserved user code (no user): the users are rows 1..n.
+    users_matrix, targets = matrix[1:], targets[1:]
+    exclude = users_matrix  # the training items, as a CSR matrix
 
     model = keras_recsys.models.build_mult_dae(num_items, seed=0)
     model.compile(
@@ -100,7 +102,7 @@ def main(argv=None):
     )
     timer = _EpochTimer()
     top_k = _Timed(
-        (matrix, targets),
+        (users_matrix, targets),
         metrics=("ndcg", "recall"),
         k=10,
         exclude=exclude,
@@ -114,7 +116,7 @@ def main(argv=None):
     # The evaluation's two parts, apart: the model's scores of every user,
     # then ranking and metrics over them (one users x items matrix here,
     # outside the callback, which holds one batch of scores at a time).
-    dense = matrix.toarray()
+    dense = users_matrix.toarray()
     model.predict(dense[:1024], batch_size=1024, verbose=0)  # compile first
     start = time.perf_counter()
     scores = model.predict(dense, batch_size=1024, verbose=0)
@@ -122,7 +124,7 @@ def main(argv=None):
     start = time.perf_counter()
     keras_recsys.evaluation.evaluate_topk(
         lambda users: scores[users],
-        np.arange(num_users),
+        np.arange(num_users - 1),
         targets,
         exclude=exclude,
         metrics=("ndcg", "recall"),
