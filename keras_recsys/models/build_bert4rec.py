@@ -6,6 +6,7 @@ from keras_recsys.layers.bidirectional_sequence_encoder import (
 )
 from keras_recsys.layers.masked_item_embedding import MaskedItemEmbedding
 from keras_recsys.layers.masked_item_positions import MaskedItemPositions
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_int
 from keras_recsys.utils.validation import check_positive_int
@@ -20,6 +21,7 @@ def build_bert4rec(
     num_heads=2,
     feedforward_dim=None,
     dropout=0.1,
+    name="bert4rec",
 ):
     """Builds BERT4Rec, a bidirectional masked-item next-item recommender.
 
@@ -59,9 +61,11 @@ def build_bert4rec(
         feedforward_dim: int or None. Width of the feed-forward networks;
             `None` uses `4 * embedding_dim`. Defaults to `None`.
         dropout: float. Dropout rate. Defaults to `0.1`.
+        name: str. Name of the model. Defaults to `"bert4rec"`.
 
     Returns:
-        An uncompiled `keras.Model`.
+        An uncompiled `keras_recsys.models.BuiltModel` (stamped with its
+        arguments).
 
     Example:
 
@@ -121,4 +125,18 @@ def build_bert4rec(
         [states, item_sequence]
     )
     logits = items(states, mode="logits")
-    return keras.Model(item_sequence, logits, name="bert4rec")
+    return BuiltModel(
+        item_sequence,
+        logits,
+        builder="build_bert4rec",
+        hyperparameters=dict(
+            num_items=num_items,
+            max_len=max_len,
+            embedding_dim=embedding_dim,
+            num_blocks=num_blocks,
+            num_heads=num_heads,
+            feedforward_dim=feedforward_dim,
+            dropout=dropout,
+        ),
+        name=name,
+    )

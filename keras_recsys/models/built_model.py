@@ -18,7 +18,7 @@ def _plain(value):
     return keras.saving.serialize_keras_object(value)
 
 
-def _portable(compile_config):
+def portable_compile_config(compile_config):
     # `jit_compile` resolved on one backend (JAX stores True) means another
     # thing elsewhere (torch.compile on PyTorch, far slower on small models):
     # a saved model lets the loading backend choose.
@@ -107,8 +107,8 @@ class BuiltModel(keras.Model):
         return super().from_config(dict(config), custom_objects=custom_objects)
 
     def get_compile_config(self):
-        return _portable(super().get_compile_config())
+        return portable_compile_config(super().get_compile_config())
 
     def compile_from_config(self, config):
         # Files saved before the portable compile config still load portably.
-        return super().compile_from_config(_portable(config))
+        return super().compile_from_config(portable_compile_config(config))

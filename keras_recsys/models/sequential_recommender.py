@@ -6,6 +6,7 @@ from keras import ops
 from keras_recsys.layers.last_real_position import gather_positions
 from keras_recsys.layers.last_real_position import last_real_index
 from keras_recsys.layers.tied_item_embedding import TiedItemEmbedding
+from keras_recsys.models.built_model import portable_compile_config
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_array_inputs
 
@@ -54,6 +55,13 @@ class SequentialRecommender(keras.Model):
     def from_config(cls, config, custom_objects=None):
         # Keras's functional revival edits the config it is given.
         return super().from_config(copy.deepcopy(config), custom_objects)
+
+    # Saved without a backend's resolved `jit_compile`, as `BuiltModel`.
+    def get_compile_config(self):
+        return portable_compile_config(super().get_compile_config())
+
+    def compile_from_config(self, config):
+        return super().compile_from_config(portable_compile_config(config))
 
     def _check_lengths(self, x):
         # Checked before Keras's loop: on JAX an error raised while tracing

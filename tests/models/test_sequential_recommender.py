@@ -58,3 +58,17 @@ def test_one_target_per_sequence_trains_the_last_position():
 
 def test_public_path():
     assert keras_recsys.models.SequentialRecommender is SequentialRecommender
+
+
+def test_jit_compile_is_not_carried_across_backends(tmp_path):
+    # Issue #13, for the sequence builders' class: a saved model lets the
+    # loading backend resolve jit_compile (JAX's True meant torch.compile).
+    import json
+    import zipfile
+
+    model = keras_recsys.models.build_gru4rec(num_items=6, max_len=3, embedding_dim=4)
+    model.compile(optimizer="sgd", loss="mse", jit_compile=True)
+    path = tmp_path / "gru4rec.keras"
+    model.save(path)
+    stored = json.loads(zipfile.ZipFile(path).read("config.json"))
+    assert stored["compile_config"]["jit_compile"] == "auto"
