@@ -1,13 +1,16 @@
 """Private helpers shared by the data tools (argument checks, ordering, rngs).
 
-`keras_recsys.data` depends on nothing else of keras_recsys, so it keeps its
-own small checks here.
+`keras_recsys.data` depends on nothing else of keras_recsys but the one
+module of argument checks, `keras_recsys.utils.validation` (numpy only); the
+checks particular to data tools live here.
 """
 
 import numbers
 
 import numpy as np
 import pandas as pd
+
+from keras_recsys.utils.validation import check_bool  # noqa: F401 (the data tools use it)
 
 
 def check_frame(df, columns=(), name="df", id_columns=()):
@@ -49,12 +52,6 @@ def check_int(name, value, minimum=None, allow_none=False):
     if minimum is not None and value < minimum:
         raise ValueError(f"`{name}` must be >= {minimum}. Received: {name}={value}")
     return int(value)
-
-
-def check_bool(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"`{name}` must be a bool. Received: {name}={value!r}")
-    return bool(value)
 
 
 def check_finite_number(name, value):

@@ -5,12 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_recsys.utils import backend_utils
-
-
-def check_bool(name, value):
-    if not isinstance(value, bool):
-        raise TypeError(f"`{name}` must be a bool. Received: {name}={value!r}")
-    return value
+from keras_recsys.utils.validation import check_bool  # noqa: F401 (the blocks use it)
 
 
 def check_seed(seed):

@@ -3,6 +3,7 @@ import numpy as np
 from keras import ops
 
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_bool
 from keras_recsys.utils.validation import check_positive_int
 
 
@@ -87,8 +88,7 @@ class CatalogCandidates(keras.layers.Layer):
     def __init__(self, features, grid=False, **kwargs):
         super().__init__(**kwargs)
         self._specs = _check_features(features)
-        if not isinstance(grid, bool):
-            raise TypeError(f"`grid` must be a bool. Received: grid={grid!r}")
+        grid = check_bool("grid", grid)
         self.features = {n: (list(s), d) for n, (s, d) in self._specs.items()}
         self.grid = grid
         self.num_candidates = check_positive_int(

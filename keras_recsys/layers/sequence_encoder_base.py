@@ -5,13 +5,8 @@ from keras import ops
 
 from keras_recsys.layers.last_real_position import gather_positions
 from keras_recsys.layers.last_real_position import last_real_index
+from keras_recsys.utils.validation import check_bool
 from keras_recsys.utils.validation import check_positive_int
-
-
-def check_bool(name, value):
-    if not isinstance(value, bool):
-        raise TypeError(f"`{name}` must be a bool. Received: {name}={value!r}")
-    return value
 
 
 class SequenceEncoderBase(keras.layers.Layer):

@@ -6,6 +6,7 @@ from keras_recsys.models._feature_inputs import check_disjoint
 from keras_recsys.models._feature_inputs import feature_inputs
 from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_bool
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_rate
 from keras_recsys.utils.validation import check_units
@@ -121,10 +122,7 @@ def build_rating_model(
     hidden_units = check_units("hidden_units", hidden_units)
     dropout = check_rate("dropout", dropout)
     global_mean = check_float("global_mean", global_mean)
-    if not isinstance(id_biases, bool):
-        raise TypeError(
-            f"`id_biases` must be a bool. Received: id_biases={id_biases!r}"
-        )
+    id_biases = check_bool("id_biases", id_biases)
     common = dict(
         hidden_units=(),
         embeddings_initializer=embeddings_initializer,

@@ -6,6 +6,7 @@ from keras import ops
 from keras_recsys.privacy import _gradients
 from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_bool
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_positive_int
 
@@ -128,11 +129,7 @@ class DPModel(keras.Model):
             )
         if microbatch_size is not None:
             microbatch_size = check_positive_int("microbatch_size", microbatch_size)
-        if not isinstance(grouped_examples, bool):
-            raise TypeError(
-                "`grouped_examples` must be a bool. Received: "
-                f"grouped_examples={grouped_examples!r}"
-            )
+        grouped_examples = check_bool("grouped_examples", grouped_examples)
         super().__init__(**kwargs)
         self.model = model
         self.l2_norm_clip = l2_norm_clip

@@ -4,6 +4,7 @@ from keras import ops
 
 from keras_recsys.utils import backend_utils
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_bool
 
 
 def _vocabulary_kind(vocabulary):
@@ -77,8 +78,7 @@ class IdLookup(keras.layers.Layer):
         # numpy, not a Python list and set (~70 MB for a million int ids).
         if np.unique(values).size != len(values):
             raise ValueError("`vocabulary` must not hold the same id twice.")
-        if not isinstance(invert, bool):
-            raise TypeError(f"`invert` must be a bool. Received: invert={invert!r}")
+        invert = check_bool("invert", invert)
         if missing_id is None:
             missing_id = -1 if kind == "int" else ""
         if (kind == "int") != isinstance(missing_id, (int, np.integer)):
