@@ -6,13 +6,12 @@ from keras import ops
 from keras_recsys.layers.last_real_position import gather_positions
 from keras_recsys.layers.last_real_position import last_real_index
 from keras_recsys.layers.tied_item_embedding import TiedItemEmbedding
-from keras_recsys.models.built_model import portable_compile_config
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.utils.api_export import keras_recsys_export
-from keras_recsys.utils.validation import check_array_inputs
 
 
 @keras_recsys_export("keras_recsys.models.SequentialRecommender")
-class SequentialRecommender(keras.Model):
+class SequentialRecommender(BuiltModel):
     """A next-item model that trains and recommends as one object.
 
     A functional model (built like `keras.Model(inputs, outputs)`) whose
@@ -21,6 +20,8 @@ class SequentialRecommender(keras.Model):
     logits `(batch, num_items)` of each sequence's last real position, and
     training steps score every position. `build_sasrec`, `build_gru4rec`
     and `build_caser` return one; it saves and loads as one `.keras` file.
+    It is a `keras_recsys.models.BuiltModel`, so it also checks numpy id
+    inputs before Keras casts them and saves a portable compile config.
 
     Targets and metrics: `fit` takes per-position targets `(batch, steps)`
     (0 = no target), or one next item per sequence `(batch,)` (then only the
@@ -56,13 +57,6 @@ class SequentialRecommender(keras.Model):
         # Keras's functional revival edits the config it is given.
         return super().from_config(copy.deepcopy(config), custom_objects)
 
-    # Saved without a backend's resolved `jit_compile`, as `BuiltModel`.
-    def get_compile_config(self):
-        return portable_compile_config(super().get_compile_config())
-
-    def compile_from_config(self, config):
-        return super().compile_from_config(portable_compile_config(config))
-
     def _check_lengths(self, x):
         # Checked before Keras's loop: on JAX an error raised while tracing
         # the step would leave the model's variables purged.
@@ -86,15 +80,15 @@ class SequentialRecommender(keras.Model):
                     )
 
     def fit(self, x=None, y=None, *args, **kwargs):
-        self._check_lengths(check_array_inputs(self, x))
+        self._check_lengths(x)
         return super().fit(x, y, *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
-        self._check_lengths(check_array_inputs(self, x))
+        self._check_lengths(x)
         return super().evaluate(x, y, *args, **kwargs)
 
     def predict(self, x, *args, **kwargs):
-        self._check_lengths(check_array_inputs(self, x))
+        self._check_lengths(x)
         return super().predict(x, *args, **kwargs)
 
     def _head(self):
