@@ -1,44 +1,55 @@
-"""Next-item recommendation on ML-1M (users 1-2999): SASRec, GRU4Rec, Caser.
+"""Next-item recommendation on ML-1M (users 1-2999): SASRec, BERT4Rec, GRU4Rec, Caser.
 
 Data: the verbatim first 487,650 lines of ML-1M `ratings.dat` (users
 1-2999, exact timestamps) at
-`$KERAS_RECSYS_DATA/ml-1m/ratings.prefix-users-0001-2999.dat.gz`.
-Each user's ratings are put in time order (ties keep the file order); the
-last item is the test item, the one before it the validation item.
+`$KERAS_RECSYS_DATA/ml-1m/ratings.prefix-users-0001-2999.dat.gz`, read with
+`keras_recsys.data.read_interactions`, item codes from
+`keras_recsys.data.IdEncoder` (codes 1..n, 0 = padding). Each user's ratings
+are put in time order (ties keep the file order); the last item is the test
+item, the one before it the validation item.
 
 Protocols, both reported as HR@10 and NDCG@10:
   (a) sampled, as in the SASRec paper: the test item ranked against 100
       items drawn uniformly from those the user never rated;
   (b) full catalog: the test item ranked against every item the user has
       not rated before (the history is excluded).
+Both are computed twice: with `keras_recsys.evaluation.evaluate_topk` and
+with the plain numpy ranking below (an independent cross-check).
 
-Training: every position of each user's training sequence (all items but
-the last two) predicts the next item; one model object trains and ranks.
-`sasrec`, `gru4rec`, `caser`: full softmax cross-entropy over the catalog
-(`SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)`, Adam
-2e-3); `sasrec_sampled3000`: `keras_recsys.losses.SampledSoftmaxLoss` with
-3,000 uniform negatives per batch; `sasrec_gbce`: `keras_recsys.losses.
-GBCELoss` (gSASRec, 256 negatives, t = 0.75).
-Long histories are cut into chunks of `max_len` transitions. The epoch is
-chosen on validation NDCG@10 (full catalog); the test input is the whole
-history but the test item (the validation item included).
+Training (one model object trains and ranks):
+  `sasrec`, `gru4rec`, `caser`: every position of each user's training
+  sequence (all items but the last two) predicts the next item, with full
+  softmax cross-entropy over the catalog;
+  `sasrec_sampled3000`: `keras_recsys.losses.SampledSoftmaxLoss`, 3,000
+  uniform negatives per batch (Klenitskiy & Vasilev 2023);
+  `sasrec_gbce`: `keras_recsys.losses.GBCELoss` (gSASRec, 256 negatives,
+  t = 0.75);
+  `bert4rec`: `keras_recsys.models.build_bert4rec` with
+  `keras_recsys.data.MaskedItemDataset` (mask probability 0.2, 10% of the
+  chunks with only their last item masked, redrawn every epoch), full
+  softmax cross-entropy at the masked positions.
+Long histories are cut into chunks of `max_len` items. Validation is
+`keras_recsys.callbacks.TopKEvaluation` (full catalog, history excluded)
+after every epoch, the epoch chosen by `keras.callbacks.EarlyStopping` on
+`val_ndcg@10` (best weights restored), within a per-model training-time
+budget. The test input is the whole history but the test item.
 
-Run (holding the team's benchmark lock):
+Run (holding the team's benchmark lock; one model per call with
+`--models NAME`, results merged into the JSON):
 
-    KERAS_RECSYS_DATA=/work/shared/data KERAS_BACKEND=jax \
+    KERAS_RECSYS_DATA=/work/shared/data \\
         flock /tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/sequential_ml1m.py
 
 `--quick` trains each model on 200 users for one epoch (a smoke test).
 
-Large catalog: SASRec with `SampledSoftmaxLoss` (3,000 negatives) over a
-synthetic catalog of 1,000,000 items, in a child process: steps per second
-and the peak resident memory of that process (`resource.getrusage`; Python's
-own allocations by `tracemalloc`). `--quick` times 3 steps of batch 32,
-the full run 20 steps of batch 128; `--skip-large-catalog` skips it.
+Large catalog (`--models large_catalog`): SASRec with `SampledSoftmaxLoss`
+(3,000 negatives) over a synthetic catalog of 1,000,000 items, in a child
+process: steps per second and the peak resident memory of that process
+(`resource.getrusage`; Python's own allocations by `tracemalloc`).
+`--quick` times 3 steps of batch 32, the full run 20 steps of batch 128.
 """
 
 import argparse
-import gzip
 import json
 import os
 import pathlib
@@ -60,47 +71,64 @@ PAPER_SAMPLED = {  # SASRec paper, all 6,040 ML-1M users, protocol (a)
     "sasrec": {"hr@10": 0.8245, "ndcg@10": 0.5905},
     "gru4rec": {"hr@10": 0.7501, "ndcg@10": 0.5513},
     "caser": {"hr@10": 0.7886, "ndcg@10": 0.5538},
+    "bert4rec (Sun et al. 2019)": {"hr@10": 0.6970, "ndcg@10": 0.4818},
+}
+REFERENCES_FULL = {  # all 6,040 ML-1M users, protocol (b)
+    "sasrec_full_ce (Klenitskiy & Vasilev 2023)": {"hr@10": 0.3152, "ndcg@10": 0.1821},
+    "sasrec_3000_negatives (Klenitskiy & Vasilev 2023)": {
+        "hr@10": 0.3159,
+        "ndcg@10": 0.1857,
+    },
+    "bert4rec (Klenitskiy & Vasilev 2023)": {"hr@10": 0.2843, "ndcg@10": 0.1537},
+    "sasrec_bce_1_negative (Klenitskiy & Vasilev 2023)": {
+        "hr@10": 0.2500,
+        "ndcg@10": 0.1341,
+    },
+    "gsasrec_256_negatives (Petrov & Macdonald 2023)": {
+        "recall@10": 0.3003,
+        "ndcg@10": 0.1726,
+    },
 }
 RECBOLE_FULL = {  # RecBole 1.2.1 on this data, protocol (b)
     "gru4rec": {"hr@10": 0.256, "ndcg@10": 0.139},
     "sasrec": {"hr@10": 0.226, "ndcg@10": 0.117},
 }
+# Training variants of SASRec: the loss and its negatives.
+LOSSES = {
+    "sasrec": ("full", None),
+    "sasrec_sampled3000": ("sampled", 3000),
+    "sasrec_gbce": ("gbce", 256),
+}
+MODELS = (*LOSSES, "bert4rec", "gru4rec", "caser")
 
 
 def load_sequences(path, max_users=None):
-    """Per-user item sequences in time order (stable on ties)."""
-    users, items, times = [], [], []
-    with gzip.open(path, "rt", encoding="latin-1") as f:
-        for line in f:
-            u, i, _, t = line.rstrip("\n").split("::")
-            users.append(int(u))
-            items.append(int(i))
-            times.append(int(t))
-    users = np.asarray(users)
-    items = np.asarray(items)
-    times = np.asarray(times)
-    # lexsort is stable: equal (user, time) keep the original line order.
-    order = np.lexsort((times, users))
-    users, items = users[order], items[order]
-    movie_ids = np.unique(items)
-    item_index = np.searchsorted(movie_ids, items) + 1  # ids 1..num_items
-    bounds = np.flatnonzero(np.diff(users)) + 1
-    sequences = np.split(item_index, bounds)
+    """Per-user item codes in time order (stable on ties) and the table size."""
+    df = keras_recsys.data.read_interactions(
+        path, sep="::", names=["user_id", "item_id", "rating", "timestamp"]
+    )
+    encoder = keras_recsys.data.IdEncoder().fit(df["item_id"])
+    codes = encoder.transform(df["item_id"])
+    users = df["user_id"].to_numpy()
+    # lexsort is stable: equal (user, time) keep the file's line order.
+    order = np.lexsort((df["timestamp"].to_numpy(), users))
+    bounds = np.flatnonzero(np.diff(users[order])) + 1
+    sequences = np.split(codes[order].astype("int64"), bounds)
     if max_users is not None:
         sequences = sequences[:max_users]
-    return sequences, len(movie_ids)
+    return sequences, encoder.vocabulary_size
 
 
-def left_pad(rows, max_len):
-    out = np.zeros((len(rows), max_len), dtype="int32")
+def left_pad(rows, length):
+    out = np.zeros((len(rows), length), dtype="int32")
     for r, row in enumerate(rows):
-        row = row[-max_len:]
+        row = row[len(row) - length :] if len(row) > length else row
         if len(row):
-            out[r, max_len - len(row) :] = row
+            out[r, length - len(row) :] = row
     return out
 
 
-def training_chunks(sequences, max_len):
+def next_item_chunks(sequences, max_len):
     """Inputs and next-item targets, every transition once, left-padded."""
     inputs, targets = [], []
     for seq in sequences:
@@ -115,6 +143,16 @@ def training_chunks(sequences, max_len):
     return left_pad(inputs, max_len), left_pad(targets, max_len)
 
 
+def item_chunks(sequences, max_len):
+    """Each user's training items (all but the last two) in chunks of max_len."""
+    chunks = []
+    for seq in sequences:
+        train = seq[:-2]
+        for end in range(len(train), 0, -max_len):
+            chunks.append(train[max(0, end - max_len) : end])
+    return left_pad(chunks, max_len)
+
+
 def rank_metrics(ranks, k=10):
     ranks = np.asarray(ranks)
     hit = ranks < k
@@ -127,7 +165,8 @@ def rank_metrics(ranks, k=10):
 def full_catalog_ranks(scores, targets, histories):
     """Rank of each target among the items outside the user's history.
 
-    Ties rank the lower item id first (the team's evaluation contract).
+    Ties rank the lower item code first (the package's tie rule); code 0 is
+    never ranked.
     """
     scores = np.array(scores, dtype="float64")
     scores[:, 0] = -np.inf
@@ -143,40 +182,20 @@ def full_catalog_ranks(scores, targets, histories):
 def sampled_ranks(scores, candidates):
     """Rank of column 0 of `candidates` (the test item) among its row."""
     picked = np.take_along_axis(np.asarray(scores, "float64"), candidates, axis=1)
-    s = picked[:, :1]
-    return np.sum(picked > s, axis=1)  # ties favour the earlier column
+    return np.sum(picked > picked[:, :1], axis=1)  # ties favour the test item
 
 
-def sample_candidates(sequences, num_items, num_negatives, seed):
-    rng = np.random.default_rng(seed)
-    out = np.zeros((len(sequences), num_negatives + 1), dtype="int64")
-    for u, seq in enumerate(sequences):
-        rated = set(seq.tolist())
-        negatives = []
-        while len(negatives) < num_negatives:
-            j = int(rng.integers(1, num_items + 1))
-            if j not in rated and j not in negatives:
-                negatives.append(j)
-        out[u, 0] = seq[-1]
-        out[u, 1:] = negatives
-    return out
+def is_masked(name):
+    return name == "bert4rec"
 
 
-# Training variants of SASRec: the loss and its negatives (Klenitskiy &
-# Vasilev 2023: full CE and 3,000 sampled negatives; gSASRec: gBCE, 256).
-LOSSES = {
-    "sasrec": ("full", None),
-    "sasrec_sampled3000": ("sampled", 3000),
-    "sasrec_gbce": ("gbce", 256),
-}
+def input_length(name, args):
+    # BERT4Rec appends its [MASK] token to the history it is given.
+    return args.max_len - 1 if is_masked(name) else args.max_len
 
 
 def build(name, num_items, args):
-    common = dict(
-        num_items=num_items + 1,  # the id table: codes 1..num_items, 0 = padding
-        max_len=args.max_len,
-        embedding_dim=args.dim,
-    )
+    common = dict(num_items=num_items, max_len=args.max_len, embedding_dim=args.dim)
     if name in LOSSES:
         kind, _ = LOSSES[name]
         return keras_recsys.models.build_sasrec(
@@ -187,19 +206,19 @@ def build(name, num_items, args):
             seed=args.seed,
             **common,
         )
+    if name == "bert4rec":
+        return keras_recsys.models.build_bert4rec(
+            num_blocks=2, num_heads=2, dropout=args.bert_dropout, **common
+        )
     if name == "gru4rec":
         return keras_recsys.models.build_gru4rec(
             cell="gru", dropout=args.dropout, **common
-        )
-    if name == "gru4rec_lstm":
-        return keras_recsys.models.build_gru4rec(
-            cell="lstm", dropout=args.dropout, **common
         )
     if name == "caser":
         return keras_recsys.models.build_caser(
             window=5, num_horizontal=16, num_vertical=4, dropout=0.5, **common
         )
-    raise ValueError(f"unknown model {name!r}")
+    raise ValueError(f"unknown model {name!r}; choose from {MODELS}")
 
 
 def training_loss(name, model):
@@ -212,113 +231,138 @@ def training_loss(name, model):
         return keras_recsys.losses.GBCELoss(
             model.get_layer("item_embedding"), num_negatives=negatives, t=0.75
         )
+    if is_masked(name):  # the masked positions carry the sample weights
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)
 
 
-def evaluate(model, sequences, num_items, candidates, args, split):
-    cut = 2 if split == "val" else 1
-    inputs = left_pad([s[:-cut] for s in sequences], args.max_len)
-    scores = model.predict(inputs, batch_size=256, verbose=0)
-    targets = [int(s[-cut]) for s in sequences]
+def training_data(name, sequences, num_items, args):
+    """`fit` arguments: arrays or a `PyDataset`, and the number of chunks."""
+    if is_masked(name):
+        chunks = item_chunks(sequences, args.max_len)
+        data = keras_recsys.data.MaskedItemDataset(
+            chunks,
+            num_items=num_items,
+            batch_size=args.batch_size,
+            mask_probability=0.2,
+            last_item_probability=0.1,
+            seed=args.seed,
+        )
+        return dict(x=data), len(chunks)
+    x, y = next_item_chunks(sequences, args.max_len)
+    return dict(x=x, y=y, batch_size=args.batch_size, shuffle=True), len(x)
+
+
+def split(sequences, name, args, cut):
+    """Query inputs, targets and histories with the last `cut` items held out."""
     histories = [s[:-cut] for s in sequences]
-    out = {"full": rank_metrics(full_catalog_ranks(scores, targets, histories))}
-    if candidates is not None:
-        out["sampled"] = rank_metrics(sampled_ranks(scores, candidates))
-    return out
+    inputs = left_pad(histories, input_length(name, args))
+    return inputs, np.array([int(s[-cut]) for s in sequences]), histories
+
+
+class TrainingClock(keras.callbacks.Callback):
+    """Seconds of each training epoch (validation excluded); a time budget.
+
+    Placed first in `callbacks=`, so its `on_epoch_end` runs before the
+    validation ranking of `TopKEvaluation`.
+    """
+
+    def __init__(self, budget):
+        super().__init__()
+        self.budget = budget
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+        if sum(self.seconds) > self.budget:
+            self.model.stop_training = True
+
+
+class PrintEpoch(keras.callbacks.Callback):
+    def __init__(self, name, clock):
+        super().__init__()
+        self.name, self.clock = name, clock
+
+    def on_epoch_end(self, epoch, logs=None):
+        print(
+            f"  {self.name} epoch {epoch + 1}: {self.clock.seconds[-1]:.1f}s "
+            f"loss {logs['loss']:.4f} val ndcg@10 {logs['val_ndcg@10']:.4f} "
+            f"hr@10 {logs['val_hit_rate@10']:.4f}",
+            flush=True,
+        )
 
 
 def train_and_evaluate(name, sequences, num_items, candidates, args):
     keras.utils.set_random_seed(args.seed)
-    # One model trains (every position) and recommends (the last position).
     model = build(name, num_items, args)
     model.compile(
         optimizer=keras.optimizers.Adam(args.lr), loss=training_loss(name, model)
     )
-    x, y = training_chunks(sequences, args.max_len)
+    fit_args, num_chunks = training_data(name, sequences, num_items, args)
     budgets = dict(item.split("=") for item in args.time_budgets.split(",") if item)
-    budget = float(budgets.get(name, args.time_budget))
-    epoch_seconds, history = [], []
-    best, best_weights, best_epoch, bad = -1.0, None, 0, 0
-    for epoch in range(1, args.epochs + 1):
-        start = time.perf_counter()
-        fit = model.fit(
-            x,
-            y,
-            batch_size=args.batch_size,
-            epochs=1,
-            shuffle=True,
-            verbose=0,
-        )
-        epoch_seconds.append(time.perf_counter() - start)
-        val = evaluate(model, sequences, num_items, None, args, "val")["full"]
-        history.append({"epoch": epoch, "loss": float(fit.history["loss"][-1]), **val})
-        print(
-            f"  {name} epoch {epoch}: {epoch_seconds[-1]:.1f}s "
-            f"loss {history[-1]['loss']:.4f} val ndcg@10 {val['ndcg@10']:.4f} "
-            f"hr@10 {val['hr@10']:.4f}",
-            flush=True,
-        )
-        if val["ndcg@10"] > best:
-            best, best_epoch, bad = val["ndcg@10"], epoch, 0
-            best_weights = model.get_weights()
-        else:
-            bad += 1
-        if bad >= args.patience or sum(epoch_seconds) > budget:
-            break
-    model.set_weights(best_weights)
-    test = evaluate(model, sequences, num_items, candidates, args, "test")
+    clock = TrainingClock(float(budgets.get(name, args.time_budget)))
+    val_inputs, val_targets, val_histories = split(sequences, name, args, 2)
+    validation = keras_recsys.callbacks.TopKEvaluation(
+        (val_inputs, val_targets),
+        metrics=("hit_rate", "ndcg"),
+        k=10,
+        exclude=val_histories,
+        num_items=num_items,
+        verbose=0,
+    )
+    stop = keras.callbacks.EarlyStopping(
+        monitor="val_ndcg@10",
+        mode="max",
+        patience=args.patience,
+        restore_best_weights=True,
+    )
+    history = model.fit(
+        **fit_args,
+        epochs=args.epochs,
+        callbacks=[clock, validation, stop, PrintEpoch(name, clock)],
+        verbose=0,
+    )
+    best_epoch = int(np.argmax(history.history["val_ndcg@10"])) + 1
+    inputs, targets, histories = split(sequences, name, args, 1)
+    scores = model.predict(inputs, batch_size=256, verbose=0)
+    common = dict(metrics=("hit_rate", "ndcg"), ks=(10,), num_items=num_items)
+    full = keras_recsys.evaluation.evaluate_topk(
+        model, inputs, targets, exclude=histories, verbose=0, **common
+    )
+    sampled = keras_recsys.evaluation.evaluate_topk(
+        model, inputs, targets, candidates=candidates, verbose=0, **common
+    )
     return {
-        "cross_check_evaluate_topk": cross_check(
-            model, sequences, num_items, candidates, args
-        ),
-        "protocol_a_sampled": test["sampled"],
-        "protocol_b_full": test["full"],
+        "protocol_a_sampled": rank_metrics(sampled_ranks(scores, candidates)),
+        "protocol_b_full": rank_metrics(full_catalog_ranks(scores, targets, histories)),
+        "evaluate_topk": {"protocol_a_sampled": sampled, "protocol_b_full": full},
         "best_epoch": best_epoch,
-        "epochs_run": len(epoch_seconds),
-        "seconds_per_epoch": float(np.mean(epoch_seconds)),
-        "train_seconds_total": float(np.sum(epoch_seconds)),
-        "train_seconds_to_best_epoch": float(np.sum(epoch_seconds[:best_epoch])),
-        "validation_history": history,
-        "num_training_chunks": int(len(x)),
+        "epochs_run": len(clock.seconds),
+        "seconds_per_epoch": float(np.mean(clock.seconds)),
+        "train_seconds_total": float(np.sum(clock.seconds)),
+        "train_seconds_to_best_epoch": float(np.sum(clock.seconds[:best_epoch])),
+        "time_budget_seconds": clock.budget,
+        "validation_history": [
+            {
+                "epoch": e + 1,
+                "loss": float(history.history["loss"][e]),
+                "hr@10": float(history.history["val_hit_rate@10"][e]),
+                "ndcg@10": float(history.history["val_ndcg@10"][e]),
+            }
+            for e in range(len(history.history["loss"]))
+        ],
+        "num_training_chunks": int(num_chunks),
     }
 
 
-def cross_check(model, sequences, num_items, candidates, args):
-    """The same test figures from `keras_recsys.evaluation.evaluate_topk`."""
-    try:
-        from keras_recsys.evaluation import evaluate_topk
-    except ImportError as e:  # the team's evaluation has not landed
-        return {"error": repr(e)}
-    inputs = left_pad([s[:-1] for s in sequences], args.max_len)
-    targets = np.array([int(s[-1]) for s in sequences])
-    common = dict(metrics=("hit_rate", "ndcg"), ks=(10,), verbose=0)
-    try:
-        full = evaluate_topk(
-            model,
-            inputs,
-            targets,
-            exclude=[s[:-1] for s in sequences],
-            num_items=num_items + 1,
-            **common,
-        )
-        sampled = evaluate_topk(
-            model,
-            inputs,
-            targets,
-            candidates=candidates,
-            num_items=num_items + 1,
-            **common,
-        )
-    except Exception as e:  # a cross-check never stops the benchmark
-        return {"error": repr(e)}
-    return {"protocol_a_sampled": sampled, "protocol_b_full": full}
-
-
 def most_popular(sequences, num_items, candidates):
-    counts = np.zeros(num_items + 1)
+    counts = np.zeros(num_items)
     for s in sequences:
         np.add.at(counts, s[:-1], 1.0)  # every rating but the test ones
-    scores = np.broadcast_to(counts, (len(sequences), num_items + 1))
+    scores = np.broadcast_to(counts, (len(sequences), num_items))
     targets = [int(s[-1]) for s in sequences]
     histories = [s[:-1] for s in sequences]
     return {
@@ -397,24 +441,54 @@ def run_large_catalog(args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def print_table(results):
+    print(
+        f"\n{'model':20s} {'(a) HR@10':>10s} {'(a) NDCG@10':>12s} "
+        f"{'(b) HR@10':>10s} {'(b) NDCG@10':>12s} {'s/epoch':>8s} {'best ep':>8s} "
+        f"{'train s':>8s}"
+    )
+    for name, r in results.items():
+        if "protocol_a_sampled" not in r:
+            continue
+        a, b = r["protocol_a_sampled"], r["protocol_b_full"]
+        extra = (
+            f"{r['seconds_per_epoch']:8.1f} {r['best_epoch']:8d} "
+            f"{r['train_seconds_total']:8.0f}"
+            if "seconds_per_epoch" in r
+            else ""
+        )
+        print(
+            f"{name:20s} {a['hr@10']:10.4f} {a['ndcg@10']:12.4f} "
+            f"{b['hr@10']:10.4f} {b['ndcg@10']:12.4f} {extra}"
+        )
+    large = results.get("large_catalog_sampled_softmax")
+    if large:
+        print(
+            f"\nSASRec + SampledSoftmaxLoss ({large['num_negatives']} negatives) over "
+            f"{large['num_items']:,} items: {large['steps_per_second']:.2f} steps/s "
+            f"(batch {large['batch_size']} x {large['max_len']}), peak RSS "
+            f"{large['peak_rss_mib']:.0f} MiB"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--models", default="sasrec,sasrec_sampled3000,sasrec_gbce,gru4rec,caser"
-    )
+    parser.add_argument("--models", default=",".join((*MODELS, "large_catalog")))
     parser.add_argument("--max-len", type=int, default=100)
     parser.add_argument("--dim", type=int, default=64)
     parser.add_argument("--dropout", type=float, default=0.2)
+    parser.add_argument("--bert-dropout", type=float, default=0.1)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--epochs", type=int, default=40)
-    parser.add_argument("--patience", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=200)
+    parser.add_argument("--patience", type=int, default=5)
     parser.add_argument(
-        "--time-budget", type=float, default=540.0, help="training seconds per model"
+        "--time-budget", type=float, default=1200.0, help="training seconds per model"
     )
     parser.add_argument(
         "--time-budgets",
-        default="gru4rec=240,caser=180",
+        default="sasrec_sampled3000=480,sasrec_gbce=480,bert4rec=600,"
+        "gru4rec=180,caser=120",
         help="per-model training seconds, overriding --time-budget",
     )
     parser.add_argument("--seed", type=int, default=0)
@@ -423,7 +497,6 @@ def main():
     parser.add_argument("--large-catalog-steps", type=int, default=20)
     parser.add_argument("--large-catalog-batch", type=int, default=128)
     parser.add_argument("--large-catalog-negatives", type=int, default=3000)
-    parser.add_argument("--skip-large-catalog", action="store_true")
     parser.add_argument(
         "--only-large-catalog", action="store_true", help=argparse.SUPPRESS
     )
@@ -444,52 +517,50 @@ def main():
         args.epochs, args.max_len, args.dim = 1, 20, 16
         args.large_catalog_steps, args.large_catalog_batch = 3, 32
     root = os.environ.get("KERAS_RECSYS_DATA", "../shared/data")
-    path = pathlib.Path(root, DATA_FILE)
-    sequences, num_items = load_sequences(path, 200 if args.quick else None)
-    candidates = sample_candidates(sequences, num_items, 100, seed=args.seed)
+    sequences, num_items = load_sequences(
+        pathlib.Path(root, DATA_FILE), 200 if args.quick else None
+    )
+    candidates = keras_recsys.data.sampled_candidates(
+        user_ids=np.arange(len(sequences)),
+        heldout_items=np.array([int(s[-1]) for s in sequences]),
+        interactions=dict(enumerate(sequences)),
+        num_items=num_items,
+        num_negatives=100,
+        seed=args.seed,
+    )
     print(
-        f"{len(sequences)} users, {num_items} items, "
+        f"{len(sequences)} users, table size {num_items}, "
         f"{sum(len(s) for s in sequences)} ratings; backend "
         f"{keras.backend.backend()}, {os.cpu_count()} CPUs",
         flush=True,
     )
-    results = {"most_popular": most_popular(sequences, num_items, candidates)}
     output = pathlib.Path(args.output)
+    # Each model's figures are merged into the recorded ones: one model per
+    # call keeps the benchmark lock for one training at a time.
+    results = {}
+    if not args.quick and output.exists():
+        results = json.loads(output.read_text()).get("results", {})
+    results["most_popular"] = most_popular(sequences, num_items, candidates)
     for name in args.models.split(","):
-        results[name] = train_and_evaluate(name, sequences, num_items, candidates, args)
+        if name == "large_catalog":
+            results["large_catalog_sampled_softmax"] = run_large_catalog(args)
+        else:
+            result = train_and_evaluate(name, sequences, num_items, candidates, args)
+            result["command"] = command_line(name)
+            results[name] = result
         if not args.quick:  # keep what is done if a later model fails
             write_report(output, sequences, num_items, args, results)
-    print(
-        f"\n{'model':14s} {'(a) HR@10':>10s} {'(a) NDCG@10':>12s} "
-        f"{'(b) HR@10':>10s} {'(b) NDCG@10':>12s} {'s/epoch':>8s} {'epochs':>7s} "
-        f"{'train s':>8s}"
-    )
-    for name, r in results.items():
-        if "protocol_a_sampled" not in r:
-            continue
-        a, b = r["protocol_a_sampled"], r["protocol_b_full"]
-        extra = (
-            f"{r['seconds_per_epoch']:8.1f} {r['epochs_run']:7d} "
-            f"{r['train_seconds_total']:8.0f}"
-            if "seconds_per_epoch" in r
-            else ""
-        )
-        print(
-            f"{name:14s} {a['hr@10']:10.4f} {a['ndcg@10']:12.4f} "
-            f"{b['hr@10']:10.4f} {b['ndcg@10']:12.4f} {extra}"
-        )
-    if not args.skip_large_catalog:
-        large = run_large_catalog(args)
-        results["large_catalog_sampled_softmax"] = large
-        print(
-            f"\nSASRec + SampledSoftmaxLoss ({large['num_negatives']} negatives) over "
-            f"{large['num_items']:,} items: {large['steps_per_second']:.2f} steps/s "
-            f"(batch {large['batch_size']} x {large['max_len']}), peak RSS "
-            f"{large['peak_rss_mib']:.0f} MiB"
-        )
+    print_table(results)
     if not args.quick:
-        write_report(output, sequences, num_items, args, results)
         print(f"wrote {output}")
+
+
+def command_line(name):
+    return (
+        f"KERAS_RECSYS_DATA=/work/shared/data KERAS_BACKEND={keras.backend.backend()} "
+        "flock /tmp/keras_recsys_bench.lock .venv/bin/python "
+        f"benchmarks/sequential_ml1m.py --models {name}"
+    )
 
 
 def write_report(output, sequences, num_items, args, results):
@@ -497,13 +568,14 @@ def write_report(output, sequences, num_items, args, results):
         "data": DATA_FILE,
         "num_users": len(sequences),
         "num_items": num_items,
-        "settings": vars(args),
+        "settings": {k: v for k, v in vars(args).items() if k != "models"},
         "backend": keras.backend.backend(),
         "keras_version": keras.__version__,
         "cpu_count": os.cpu_count(),
         "machine": platform.processor() or platform.machine(),
         "results": results,
         "reference_sasrec_paper_protocol_a_all_6040_users": PAPER_SAMPLED,
+        "reference_protocol_b_all_6040_users": REFERENCES_FULL,
         "reference_recbole_protocol_b_this_data": RECBOLE_FULL,
     }
     output.parent.mkdir(parents=True, exist_ok=True)

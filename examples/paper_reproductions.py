@@ -4,7 +4,8 @@ A thin wrapper around the benchmark scripts in benchmarks/:
 
 - `ncf_ml1m.py`: GMF, MLP and NeuMF on the NCF paper's ML-1M leave-one-out
   protocol (He et al., WWW 2017), HR@10 / NDCG@10 against 99 negatives;
-- `sequential_ml1m.py`: SASRec, GRU4Rec and Caser next-item recommendation on
+- `sequential_ml1m.py`: SASRec (full, sampled and gBCE losses), BERT4Rec, GRU4Rec
+  and Caser next-item recommendation on
   ML-1M (Kang & McAuley, ICDM 2018), HR@10 / NDCG@10;
 - `autoencoders_ml1m.py`: Mult-VAE, Mult-DAE and CDAE under Liang et al.'s
   held-out-user protocol (WWW 2018), Recall@20/50 and NDCG@100.
