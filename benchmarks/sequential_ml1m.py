@@ -487,8 +487,8 @@ def main():
     )
     parser.add_argument(
         "--time-budgets",
-        default="sasrec_sampled3000=480,sasrec_gbce=480,bert4rec=600,"
-        "gru4rec=180,caser=120",
+        default="sasrec_sampled3000=360,sasrec_gbce=360,bert4rec=540,"
+        "gru4rec=150,caser=120",
         help="per-model training seconds, overriding --time-budget",
     )
     parser.add_argument("--seed", type=int, default=0)
