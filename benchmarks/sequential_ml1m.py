@@ -487,7 +487,7 @@ def main():
     )
     parser.add_argument(
         "--time-budgets",
-        default="sasrec_sampled3000=1200,sasrec_gbce=360,bert4rec=540,"
+        default="sasrec_sampled3000=1200,sasrec_gbce=300,bert4rec=420,"
         "gru4rec=150,caser=120",
         help="per-model training seconds, overriding --time-budget",
     )
