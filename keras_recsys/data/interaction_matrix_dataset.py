@@ -19,8 +19,9 @@ class InteractionMatrixDataset(BatchedDataset):
         shuffle: bool. Whether to shuffle the rows every epoch.
             Defaults to True.
         seed: int. Shuffling seed. Defaults to 0.
-        input_name: str or None. Name of the model input (None: the batch is
-            passed as a plain array). Defaults to `"interactions"`.
+        input_name: str or None. None: `x` is the bare array, which a
+            one-input model takes as is. A name: `x = {input_name: array}`,
+            for a model whose inputs are a dict. Defaults to None.
         **kwargs: `keras.utils.PyDataset` arguments (one worker only, as
             for `keras_recsys.data.TripletDataset`).
 
@@ -32,7 +33,7 @@ class InteractionMatrixDataset(BatchedDataset):
 
     m = sp.random(100, 50, density=0.1, format="csr", random_state=0)
     ds = keras_recsys.data.InteractionMatrixDataset(m, batch_size=32)
-    x, y = ds[0]  # x["interactions"].shape == (32, 50)
+    x, y = ds[0]  # x.shape == (32, 50)
     ```
 
     References:
@@ -47,7 +48,7 @@ class InteractionMatrixDataset(BatchedDataset):
         batch_size: int = 128,
         shuffle: bool = True,
         seed: int = 0,
-        input_name: str | None = "interactions",
+        input_name: str | None = None,
         **kwargs,
     ):
         if not sp.issparse(matrix):
@@ -65,14 +66,13 @@ class InteractionMatrixDataset(BatchedDataset):
                     f"{matrix.shape}. Received: {getattr(target, 'shape', target)}"
                 )
             target = sp.csr_matrix(target, dtype="float32")
-        super().__init__(matrix.shape[0], batch_size, shuffle, seed, **kwargs)
+        super().__init__(
+            matrix.shape[0], batch_size, shuffle, seed, input_name, **kwargs
+        )
         self.target = target
-        self.input_name = input_name
 
     def __getitem__(self, index):
         rows = self.batch_rows(index)
         x = self.matrix[rows].toarray()
         y = x if self.target is None else self.target[rows].toarray()
-        if self.input_name is not None:
-            x = {self.input_name: x}
-        return x, y
+        return self.model_input(x), y

@@ -27,8 +27,8 @@ class MaskedItemDataset(BatchedDataset):
     drawn gets its last item masked, so every sequence trains. The masks are
     drawn again for every batch of every epoch from `(seed, epoch, batch)`.
 
-    Each batch is `(x, y, sample_weight)`: `x = {input_name: (B, max_len)
-    int32}` the masked sequences, `y` `(B, max_len)` int32 the hidden item at
+    Each batch is `(x, y, sample_weight)`: `x` `(B, max_len)` int32 (or
+    `{input_name: x}`) the masked sequences, `y` `(B, max_len)` int32 the hidden item at
     each masked position and 0 elsewhere, and `sample_weight` `(B, max_len)`
     float32, 1 at masked positions and 0 elsewhere.
 
@@ -47,8 +47,9 @@ class MaskedItemDataset(BatchedDataset):
         shuffle: bool. Whether to shuffle the sequences every epoch.
             Defaults to True.
         seed: int. Seed of the order and of the masks. Defaults to 0.
-        input_name: str. Name of the model input. Defaults to
-            `"item_sequence"`.
+        input_name: str or None. None: `x` is the bare array, which a
+            one-input model takes as is. A name: `x = {input_name: array}`,
+            for a model whose inputs are a dict. Defaults to None.
         **kwargs: `keras.utils.PyDataset` arguments (one worker only, as
             for `keras_recsys.data.TripletDataset`).
 
@@ -61,7 +62,7 @@ class MaskedItemDataset(BatchedDataset):
     seqs = np.array([[0, 0, 1, 2, 3], [4, 5, 6, 7, 8]])
     ds = keras_recsys.data.MaskedItemDataset(seqs, num_items=9, batch_size=2)
     x, y, weights = ds[0]
-    # Where weights == 1, x["item_sequence"] is 9 ([MASK]) and y the hidden
+    # Where weights == 1, x is 9 ([MASK]) and y the hidden
     # item; elsewhere x is the sequence and y is 0.
     ```
 
@@ -80,7 +81,7 @@ class MaskedItemDataset(BatchedDataset):
         last_item_probability: float = 0.1,
         shuffle: bool = True,
         seed: int = 0,
-        input_name: str = "item_sequence",
+        input_name: str | None = None,
         **kwargs,
     ):
         seqs = as_int_ids(item_sequence, "item_sequence")
@@ -97,9 +98,8 @@ class MaskedItemDataset(BatchedDataset):
         self.last_item_probability = check_fraction(
             "last_item_probability", last_item_probability
         )
-        super().__init__(seqs.shape[0], batch_size, shuffle, seed, **kwargs)
+        super().__init__(seqs.shape[0], batch_size, shuffle, seed, input_name, **kwargs)
         self.item_sequence = seqs.astype("int32")
-        self.input_name = input_name
 
     @property
     def mask_token_id(self):
@@ -121,4 +121,4 @@ class MaskedItemDataset(BatchedDataset):
         masked = self.mask_batch(seqs, rng)
         inputs = np.where(masked, np.int32(self.mask_token_id), seqs)
         targets = np.where(masked, seqs, np.int32(0))
-        return {self.input_name: inputs}, targets, masked.astype("float32")
+        return self.model_input(inputs), targets, masked.astype("float32")
