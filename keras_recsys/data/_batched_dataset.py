@@ -3,9 +3,17 @@
 import keras
 import numpy as np
 
-from keras_recsys.data._utils import check_bool
-from keras_recsys.data._utils import check_int
-from keras_recsys.data._utils import check_single_worker
+from keras_recsys.utils.validation import check_bool
+from keras_recsys.utils.validation import check_int
+from keras_recsys.utils.validation import check_single_worker
+
+# The `Args:` lines every BatchedDataset shares (`format_docstring`).
+DATASET_ARGS = """\
+input_name: str or None. None: `x` is the bare array, which a one-input
+    model takes as is. A name: `x = {input_name: array}`, for a model whose
+    inputs are a dict. Defaults to None.
+**kwargs: `keras.utils.PyDataset` arguments (one worker only: Keras's
+    enqueuer would prefetch batches across epochs)."""
 
 
 class BatchedDataset(keras.utils.PyDataset):
@@ -22,9 +30,9 @@ class BatchedDataset(keras.utils.PyDataset):
         check_single_worker(kwargs, type(self).__name__)
         super().__init__(**kwargs)
         self.num_rows = int(num_rows)
-        self.batch_size = check_int("batch_size", batch_size, minimum=1)
+        self.batch_size = check_int("batch_size", batch_size, min_value=1)
         self.shuffle = check_bool("shuffle", shuffle)
-        self.seed = check_int("seed", seed, minimum=0)
+        self.seed = check_int("seed", seed, min_value=0)
         if input_name is not None and not isinstance(input_name, str):
             raise TypeError(
                 "`input_name` must be a str or None. "

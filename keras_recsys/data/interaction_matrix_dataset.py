@@ -1,8 +1,11 @@
 import scipy.sparse as sp
 
+from keras_recsys.data._batched_dataset import DATASET_ARGS
 from keras_recsys.data._batched_dataset import BatchedDataset
+from keras_recsys.utils.docstrings import format_docstring
 
 
+@format_docstring(dataset_args=DATASET_ARGS)
 class InteractionMatrixDataset(BatchedDataset):
     """Batches of rows of a sparse user x item matrix, densified per batch.
 
@@ -19,11 +22,7 @@ class InteractionMatrixDataset(BatchedDataset):
         shuffle: bool. Whether to shuffle the rows every epoch.
             Defaults to True.
         seed: int. Shuffling seed. Defaults to 0.
-        input_name: str or None. None: `x` is the bare array, which a
-            one-input model takes as is. A name: `x = {input_name: array}`,
-            for a model whose inputs are a dict. Defaults to None.
-        **kwargs: `keras.utils.PyDataset` arguments (one worker only, as
-            for `keras_recsys.data.TripletDataset`).
+        {dataset_args}
 
     Example:
 

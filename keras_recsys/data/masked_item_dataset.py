@@ -1,10 +1,12 @@
 import numpy as np
 
+from keras_recsys.data._batched_dataset import DATASET_ARGS
 from keras_recsys.data._batched_dataset import BatchedDataset
 from keras_recsys.data._utils import as_int_ids
-from keras_recsys.data._utils import check_fraction
 from keras_recsys.data._utils import check_id_range
-from keras_recsys.data._utils import check_int
+from keras_recsys.utils.docstrings import format_docstring
+from keras_recsys.utils.validation import check_int
+from keras_recsys.utils.validation import check_probability
 
 
 def last_real_positions(real):
@@ -14,6 +16,7 @@ def last_real_positions(real):
     return (np.arange(steps) == last[:, None]) & real.any(axis=1, keepdims=True)
 
 
+@format_docstring(dataset_args=DATASET_ARGS)
 class MaskedItemDataset(BatchedDataset):
     """Batches of item sequences with items hidden for masked-item training.
 
@@ -28,9 +31,9 @@ class MaskedItemDataset(BatchedDataset):
     drawn again for every batch of every epoch from `(seed, epoch, batch)`.
 
     Each batch is `(x, y, sample_weight)`: `x` `(B, max_len)` int32 (or
-    `{input_name: x}`) the masked sequences, `y` `(B, max_len)` int32 the hidden item at
-    each masked position and 0 elsewhere, and `sample_weight` `(B, max_len)`
-    float32, 1 at masked positions and 0 elsewhere.
+    `{input_name: x}`) the masked sequences, `y` `(B, max_len)` int32 the
+    hidden item at each masked position and 0 elsewhere, and `sample_weight`
+    `(B, max_len)` float32, 1 at masked positions and 0 elsewhere.
 
     Args:
         item_sequence: int array `(num_sequences, max_len)` of item codes
@@ -47,11 +50,7 @@ class MaskedItemDataset(BatchedDataset):
         shuffle: bool. Whether to shuffle the sequences every epoch.
             Defaults to True.
         seed: int. Seed of the order and of the masks. Defaults to 0.
-        input_name: str or None. None: `x` is the bare array, which a
-            one-input model takes as is. A name: `x = {input_name: array}`,
-            for a model whose inputs are a dict. Defaults to None.
-        **kwargs: `keras.utils.PyDataset` arguments (one worker only, as
-            for `keras_recsys.data.TripletDataset`).
+        {dataset_args}
 
     Example:
 
@@ -90,12 +89,12 @@ class MaskedItemDataset(BatchedDataset):
                 "`item_sequence` must be a non-empty 2-D array (num_sequences, "
                 f"max_len). Received shape {seqs.shape}."
             )
-        self.num_items = check_int("num_items", num_items, minimum=2)
+        self.num_items = check_int("num_items", num_items, min_value=2)
         check_id_range(seqs, 0, self.num_items, "item_sequence")
-        self.mask_probability = check_fraction(
-            "mask_probability", mask_probability, low_open=True
+        self.mask_probability = check_probability(
+            "mask_probability", mask_probability, exclusive_min=True
         )
-        self.last_item_probability = check_fraction(
+        self.last_item_probability = check_probability(
             "last_item_probability", last_item_probability
         )
         super().__init__(seqs.shape[0], batch_size, shuffle, seed, input_name, **kwargs)

@@ -1,8 +1,11 @@
 import numpy as np
 
+from keras_recsys.data._batched_dataset import DATASET_ARGS
 from keras_recsys.data._batched_dataset import BatchedDataset
+from keras_recsys.utils.docstrings import format_docstring
 
 
+@format_docstring(dataset_args=DATASET_ARGS)
 class SequenceDataset(BatchedDataset):
     """Batches of padded item sequences with their next-item targets.
 
@@ -18,11 +21,7 @@ class SequenceDataset(BatchedDataset):
         batch_size: int. Sequences per batch. Defaults to 128.
         shuffle: bool. Whether to shuffle every epoch. Defaults to True.
         seed: int. Shuffling seed. Defaults to 0.
-        input_name: str or None. None: `x` is the bare array, which a
-            one-input model takes as is. A name: `x = {input_name: array}`,
-            for a model whose inputs are a dict. Defaults to None.
-        **kwargs: `keras.utils.PyDataset` arguments (one worker only, as
-            for `keras_recsys.data.TripletDataset`).
+        {dataset_args}
 
     Example:
 
