@@ -10,22 +10,33 @@ import argparse
 import os
 import sys
 
+from keras_recsys.utils.validation import check_positive_int
+
 DEFAULT_MODELS = "popularity,ncf,sasrec,mult_vae"
 
 
 def _quiet_library_noise():
     """Hides warnings of Keras and TensorFlow that say nothing to a user."""
     import logging
-    import warnings
 
-    # Keras warns when a one-input model is fed a dict keyed by its name.
-    warnings.filterwarnings(
-        "ignore",
-        message="The structure of `inputs` doesn't match",
-        category=UserWarning,
-    )
     # TensorFlow's retracing notes (new batch shapes at evaluation).
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
+def _positive_int(flag):
+    """An argparse `type` for `flag`: an integer >= 1, checked by `validation`."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = text  # refused below, with the same message shape
+        try:
+            return check_positive_int(flag, value)
+        except (TypeError, ValueError) as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parse
 
 
 def build_parser():
@@ -75,7 +86,7 @@ def build_parser():
     )
     demo.add_argument(
         "--epochs",
-        type=int,
+        type=_positive_int("--epochs"),
         default=None,
         help=(
             "training epochs for every model (default: per model, "
@@ -103,7 +114,7 @@ def build_parser():
     )
     demo.add_argument(
         "--eval-batch-size",
-        type=int,
+        type=_positive_int("--eval-batch-size"),
         default=256,
         help="users scored per evaluation batch. Default: 256",
     )
@@ -122,12 +133,6 @@ def main(argv=None):
     if args.command != "demo":
         parser.print_help()
         return 0 if args.command is None else 2
-    if args.epochs is not None and args.epochs < 1:
-        parser.error(f"--epochs must be >= 1. Received: {args.epochs}")
-    if args.eval_batch_size < 1:
-        parser.error(
-            f"--eval-batch-size must be >= 1. Received: {args.eval_batch_size}"
-        )
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     _quiet_library_noise()
     from keras_recsys.demo.run import run_demo

@@ -5,10 +5,12 @@ import pandas as pd
 import scipy.sparse as sp
 
 from keras_recsys.data._utils import as_int_ids
-from keras_recsys.data._utils import check_finite_number
 from keras_recsys.data._utils import check_frame
 from keras_recsys.data._utils import check_id_range
 from keras_recsys.data._utils import sorted_unique
+from keras_recsys.utils.rows import repeats_in_rows
+from keras_recsys.utils.validation import check_float
+from keras_recsys.utils.validation import check_one_of
 
 _MAX_ROUNDS = 50
 
@@ -80,12 +82,8 @@ def item_distribution(strategy, num_items, first_item, pos_items, item_counts, p
     """None for uniform, else a probability vector over all `num_items` ids."""
     if strategy == "uniform":
         return None
-    power = check_finite_number("popularity_power", power)
-    if strategy != "popularity":
-        raise ValueError(
-            '`strategy` must be "uniform" or "popularity". '
-            f"Received: strategy={strategy!r}"
-        )
+    power = check_float("popularity_power", power)
+    check_one_of("strategy", strategy, ("uniform", "popularity"))
     if item_counts is None:
         counts = np.bincount(pos_items, minlength=num_items).astype("float64")
     else:
@@ -150,23 +148,6 @@ class Membership:
         return self.keys[idx] == k
 
 
-def _repeats(block):
-    """Marks slots equal to an earlier slot of the same row."""
-    n, m = block.shape
-    if m <= 16:
-        dup = np.zeros(block.shape, dtype=bool)
-        for j in range(1, m):
-            dup[:, j] = (block[:, :j] == block[:, j : j + 1]).any(axis=1)
-        return dup
-    order = np.argsort(block, axis=1, kind="stable")
-    s = np.take_along_axis(block, order, axis=1)
-    dup_sorted = np.zeros(s.shape, dtype=bool)
-    dup_sorted[:, 1:] = s[:, 1:] == s[:, :-1]
-    dup = np.zeros(s.shape, dtype=bool)
-    np.put_along_axis(dup, order, dup_sorted, axis=1)
-    return dup
-
-
 def sample(
     rng,
     users,
@@ -198,7 +179,7 @@ def sample(
     def bad_slots(block, block_base):
         bad = member(block_base + block)
         if distinct and block.shape[1] > 1:
-            bad |= _repeats(block)
+            bad |= repeats_in_rows(block)
         return bad
 
     bad = bad_slots(out, base)

@@ -10,8 +10,6 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from keras_recsys.utils.validation import check_bool  # noqa: F401 (the data tools use it)
-
 
 def check_frame(df, columns=(), name="df", id_columns=()):
     """Checks that `df` is a non-empty DataFrame holding `columns`.
@@ -44,27 +42,6 @@ def check_frame(df, columns=(), name="df", id_columns=()):
             )
 
 
-def check_int(name, value, minimum=None, allow_none=False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be an int. Received: {name}={value!r}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum}. Received: {name}={value}")
-    return int(value)
-
-
-def check_finite_number(name, value):
-    """Returns `value` as a float; it must be a real, finite number."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a number. Received: {name}={value!r}")
-    if not np.isfinite(value):
-        raise ValueError(
-            f"`{name}` must be a finite number. Received: {name}={value!r}"
-        )
-    return float(value)
-
-
 def check_ratios(ratios, name="ratios"):
     """Returns `ratios` as a float array; they must be >= 0 and sum to 1."""
     try:
@@ -86,18 +63,6 @@ def check_ratios(ratios, name="ratios"):
             f"`{name}` must sum to 1. Received: {name}={ratios!r} (sum {arr.sum():.6g})"
         )
     return arr
-
-
-def check_fraction(name, value, low_open=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a number. Received: {name}={value!r}")
-    ok = (0 < value if low_open else 0 <= value) and value <= 1
-    if not ok or not np.isfinite(value):
-        raise ValueError(
-            f"`{name}` must be in {'(0' if low_open else '[0'}, 1]. "
-            f"Received: {name}={value}"
-        )
-    return float(value)
 
 
 def rng_from(seed):
@@ -233,24 +198,29 @@ def sorted_unique(values):
     return s[np.r_[True, s[1:] != s[:-1]]]
 
 
-def check_single_worker(kwargs, name):
-    """Refuses the PyDataset settings that start Keras's batch enqueuer.
+def table_ids(frame, id_col, columns, size, name):
+    """The checked ids `0..size-1` of `frame[id_col]` (a side or event table)."""
+    check_frame(frame, (id_col, *columns), name, (id_col,))
+    label = f"{name}[{id_col!r}]"
+    ids = as_int_ids(frame[id_col].to_numpy(), label)
+    check_id_range(ids, 0, size, label)
+    return ids
 
-    With `workers > 1` or `use_multiprocessing=True`, Keras prefetches
-    batches before `on_epoch_begin` and keeps batches prefetched while it
-    builds the model (keras-team/keras#23283): on JAX and PyTorch the first
-    batches of an epoch then come from another epoch, so negatives and order
-    would depend on `workers`, a silent change of results. Batches here are
-    built with vectorized numpy, so one worker keeps up.
+
+def per_id_statistics(interactions, id_col, rating_col, size, count_name):
+    """Features per id `0..size-1` read off the interactions, float32.
+
+    `{count_name: log1p(count of interactions)}`, plus `"mean_rating"` (0 for
+    an id without a known rating) when `rating_col` is not None.
     """
-    workers = kwargs.get("workers", 1)
-    if kwargs.get("use_multiprocessing") or (workers is not None and workers > 1):
-        raise ValueError(
-            f"`{name}` supports only workers=1 and use_multiprocessing=False: "
-            "Keras's batch enqueuer prefetches across epochs (on JAX and "
-            "PyTorch the first batches of an epoch come from another epoch), "
-            "which would make results depend on `workers`. Batches are built "
-            "with vectorized numpy; one worker keeps up. Received: "
-            f"workers={workers!r}, "
-            f"use_multiprocessing={kwargs.get('use_multiprocessing', False)!r}"
-        )
+    ids = table_ids(interactions, id_col, (rating_col,), size, "interactions")
+    count = np.bincount(ids, minlength=size).astype("float64")
+    out = {count_name: np.log1p(count).astype("float32")}
+    if rating_col is not None:
+        r = interactions[rating_col].to_numpy(dtype="float64")
+        known = ~np.isnan(r)
+        total = np.bincount(ids[known], weights=r[known], minlength=size)
+        n = np.bincount(ids[known], minlength=size)
+        mean = np.where(n > 0, total / np.maximum(n, 1), 0.0)
+        out["mean_rating"] = mean.astype("float32")
+    return out

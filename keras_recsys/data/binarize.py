@@ -1,9 +1,9 @@
 import numpy as np
 import pandas as pd
 
-from keras_recsys.data._utils import check_bool
-from keras_recsys.data._utils import check_finite_number
 from keras_recsys.data._utils import check_frame
+from keras_recsys.utils.validation import check_bool
+from keras_recsys.utils.validation import check_float
 
 
 def binarize(
@@ -38,7 +38,7 @@ def binarize(
     keras_recsys.data.binarize(df, threshold=4)  # only the first row, rating 1.0
     ```
     """
-    threshold = check_finite_number("threshold", threshold)
+    threshold = check_float("threshold", threshold)
     drop_negatives = check_bool("drop_negatives", drop_negatives)
     check_frame(df, (rating_col,), "df")
     if not pd.api.types.is_numeric_dtype(df[rating_col]):

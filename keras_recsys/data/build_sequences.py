@@ -3,9 +3,10 @@ import pandas as pd
 
 from keras_recsys.data._utils import as_int_ids
 from keras_recsys.data._utils import check_frame
-from keras_recsys.data._utils import check_int
 from keras_recsys.data._utils import rank_in_group
 from keras_recsys.data._utils import user_time_order
+from keras_recsys.utils.validation import check_int
+from keras_recsys.utils.validation import check_one_of
 
 
 def build_sequences(
@@ -62,13 +63,9 @@ def build_sequences(
         ICDM 2018.
     """
     check_frame(df, (user_col, item_col, time_col), "df", (user_col, item_col))
-    if isinstance(max_len, bool) or not isinstance(max_len, (int, np.integer)):
-        raise TypeError(f"`max_len` must be an int. Received: max_len={max_len!r}")
-    if max_len < 1:
-        raise ValueError(f"`max_len` must be >= 1. Received: max_len={max_len}")
-    if padding not in ("pre", "post"):
-        raise ValueError(f'`padding` must be "pre" or "post". Received: {padding!r}')
-    min_length = check_int("min_length", min_length, minimum=2)
+    max_len = check_int("max_len", max_len, min_value=1)
+    check_one_of("padding", padding, ("pre", "post"))
+    min_length = check_int("min_length", min_length, min_value=2)
     items = as_int_ids(df[item_col].to_numpy(), f"df[{item_col!r}]")
     if items.min() < 1:
         raise ValueError(

@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 
 from keras_recsys.data._utils import check_frame
-from keras_recsys.data._utils import check_int
 from keras_recsys.data._utils import codes_of
+from keras_recsys.utils.validation import check_int
 
 
 def filter_k_core(
@@ -41,8 +41,8 @@ def filter_k_core(
     ```
     """
     check_frame(df, (user_col, item_col), "df", (user_col, item_col))
-    min_user_count = check_int("min_user_count", min_user_count, minimum=1)
-    min_item_count = check_int("min_item_count", min_item_count, minimum=1)
+    min_user_count = check_int("min_user_count", min_user_count, min_value=1)
+    min_item_count = check_int("min_item_count", min_item_count, min_value=1)
     users, _ = codes_of(df[user_col])
     items, _ = codes_of(df[item_col])
     alive = np.ones(len(df), dtype=bool)

@@ -1,11 +1,11 @@
 import numpy as np
 import pandas as pd
 
-from keras_recsys.data._utils import check_fraction
 from keras_recsys.data._utils import check_frame
-from keras_recsys.data._utils import check_int
 from keras_recsys.data._utils import codes_of
 from keras_recsys.data._utils import rng_from
+from keras_recsys.utils.validation import check_int
+from keras_recsys.utils.validation import check_probability
 
 
 def heldout_user_split(
@@ -64,10 +64,10 @@ def heldout_user_split(
         WWW 2018.
     """
     check_frame(df, (user_col,), "df", (user_col,))
-    n_val_users = check_int("n_val_users", n_val_users, minimum=0)
-    n_test_users = check_int("n_test_users", n_test_users, minimum=0)
-    test_fraction = check_fraction("test_fraction", test_fraction)
-    min_events = check_int("min_events", min_events, minimum=1)
+    n_val_users = check_int("n_val_users", n_val_users, min_value=0)
+    n_test_users = check_int("n_test_users", n_test_users, min_value=0)
+    test_fraction = check_probability("test_fraction", test_fraction)
+    min_events = check_int("min_events", min_events, min_value=1)
     users, uniques = codes_of(df[user_col])
     num_users = len(uniques)
     if n_val_users + n_test_users >= num_users:

@@ -4,6 +4,8 @@ import os
 import numpy as np
 import pandas as pd
 
+from keras_recsys.utils.validation import check_one_of
+
 # The kinds of ids `pandas.api.types.infer_dtype` reports, grouped: ids of one
 # group compare exactly (1 and 1.0 are one id), ids of two groups never do.
 _KINDS = {
@@ -69,11 +71,7 @@ class IdEncoder:
     """
 
     def __init__(self, unknown: str = "zero"):
-        if unknown not in ("zero", "error"):
-            raise ValueError(
-                f'`unknown` must be "zero" or "error". Received: unknown={unknown!r}'
-            )
-        self.unknown = unknown
+        self.unknown = check_one_of("unknown", unknown, ("zero", "error"))
         self.vocabulary = None
         self._index = None
         self._kind = None

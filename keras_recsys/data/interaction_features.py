@@ -4,8 +4,8 @@ import pandas as pd
 from keras_recsys.data._utils import as_int_ids
 from keras_recsys.data._utils import check_frame
 from keras_recsys.data._utils import check_id_range
-from keras_recsys.data._utils import check_int
 from keras_recsys.data._utils import unix_seconds
+from keras_recsys.utils.validation import check_int
 
 
 def interaction_features(
@@ -67,7 +67,7 @@ def interaction_features(
     feats["genre_affinity"]  # [0.667, 0.667, 0.333]
     ```
     """
-    num_users = check_int("num_users", num_users, minimum=1)
+    num_users = check_int("num_users", num_users, min_value=1)
     check_frame(df, (user_col, item_col, time_col), "df", (user_col, item_col))
     genres = np.asarray(item_genres)
     if genres.dtype == object or genres.dtype.kind not in "biuf":

@@ -5,7 +5,7 @@ import scipy.sparse as sp
 from keras_recsys.data._utils import as_int_ids
 from keras_recsys.data._utils import check_frame
 from keras_recsys.data._utils import check_id_range
-from keras_recsys.data._utils import check_int
+from keras_recsys.utils.validation import check_int
 
 
 def interaction_matrix(
@@ -50,8 +50,8 @@ def interaction_matrix(
     ```
     """
     check_frame(df, (user_col, item_col, value_col), "df", (user_col, item_col))
-    num_users = check_int("num_users", num_users, minimum=1)
-    num_items = check_int("num_items", num_items, minimum=1)
+    num_users = check_int("num_users", num_users, min_value=1)
+    num_items = check_int("num_items", num_items, min_value=1)
     try:
         dtype = np.dtype(dtype)
     except TypeError:

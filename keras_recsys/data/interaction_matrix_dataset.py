@@ -1,8 +1,11 @@
 import scipy.sparse as sp
 
+from keras_recsys.data._batched_dataset import DATASET_ARGS
 from keras_recsys.data._batched_dataset import BatchedDataset
+from keras_recsys.utils.docstrings import format_docstring
 
 
+@format_docstring(dataset_args=DATASET_ARGS)
 class InteractionMatrixDataset(BatchedDataset):
     """Batches of rows of a sparse user x item matrix, densified per batch.
 
@@ -19,10 +22,7 @@ class InteractionMatrixDataset(BatchedDataset):
         shuffle: bool. Whether to shuffle the rows every epoch.
             Defaults to True.
         seed: int. Shuffling seed. Defaults to 0.
-        input_name: str or None. Name of the model input (None: the batch is
-            passed as a plain array). Defaults to `"interactions"`.
-        **kwargs: `keras.utils.PyDataset` arguments (one worker only, as
-            for `keras_recsys.data.TripletDataset`).
+        {dataset_args}
 
     Example:
 
@@ -32,7 +32,7 @@ class InteractionMatrixDataset(BatchedDataset):
 
     m = sp.random(100, 50, density=0.1, format="csr", random_state=0)
     ds = keras_recsys.data.InteractionMatrixDataset(m, batch_size=32)
-    x, y = ds[0]  # x["interactions"].shape == (32, 50)
+    x, y = ds[0]  # x.shape == (32, 50)
     ```
 
     References:
@@ -47,7 +47,7 @@ class InteractionMatrixDataset(BatchedDataset):
         batch_size: int = 128,
         shuffle: bool = True,
         seed: int = 0,
-        input_name: str | None = "interactions",
+        input_name: str | None = None,
         **kwargs,
     ):
         if not sp.issparse(matrix):
@@ -65,14 +65,13 @@ class InteractionMatrixDataset(BatchedDataset):
                     f"{matrix.shape}. Received: {getattr(target, 'shape', target)}"
                 )
             target = sp.csr_matrix(target, dtype="float32")
-        super().__init__(matrix.shape[0], batch_size, shuffle, seed, **kwargs)
+        super().__init__(
+            matrix.shape[0], batch_size, shuffle, seed, input_name, **kwargs
+        )
         self.target = target
-        self.input_name = input_name
 
     def __getitem__(self, index):
         rows = self.batch_rows(index)
         x = self.matrix[rows].toarray()
         y = x if self.target is None else self.target[rows].toarray()
-        if self.input_name is not None:
-            x = {self.input_name: x}
-        return x, y
+        return self.model_input(x), y

@@ -1,10 +1,9 @@
 import numpy as np
 import pandas as pd
 
-from keras_recsys.data._utils import as_int_ids
-from keras_recsys.data._utils import check_frame
-from keras_recsys.data._utils import check_id_range
-from keras_recsys.data._utils import check_int
+from keras_recsys.data._utils import per_id_statistics
+from keras_recsys.data._utils import table_ids
+from keras_recsys.utils.validation import check_int
 
 
 def _genre_lists(values):
@@ -68,24 +67,10 @@ def item_features(
     feats["genres"]  # [[0, 0], [0, 1], [1, 1]] with genre_names [Comedy, Drama]
     ```
     """
-    num_items = check_int("num_items", num_items, minimum=1)
-    check_frame(interactions, (item_col, rating_col), "interactions", (item_col,))
-    iid = as_int_ids(interactions[item_col].to_numpy(), f"interactions[{item_col!r}]")
-    check_id_range(iid, 0, num_items, f"interactions[{item_col!r}]")
-    count = np.bincount(iid, minlength=num_items).astype("float64")
-    out = {"popularity": np.log1p(count).astype("float32")}
-    if rating_col is not None:
-        r = interactions[rating_col].to_numpy(dtype="float64")
-        known = ~np.isnan(r)
-        total = np.bincount(iid[known], weights=r[known], minlength=num_items)
-        n = np.bincount(iid[known], minlength=num_items)
-        out["mean_rating"] = np.where(n > 0, total / np.maximum(n, 1), 0.0).astype(
-            "float32"
-        )
+    num_items = check_int("num_items", num_items, min_value=1)
+    out = per_id_statistics(interactions, item_col, rating_col, num_items, "popularity")
     if items is not None:
-        check_frame(items, (item_col, genres_col), "items", (item_col,))
-        ids = as_int_ids(items[item_col].to_numpy(), f"items[{item_col!r}]")
-        check_id_range(ids, 0, num_items, f"items[{item_col!r}]")
+        ids = table_ids(items, item_col, (genres_col,), num_items, "items")
         lists = _genre_lists(items[genres_col].tolist())
         names = sorted({g for row in lists for g in row})
         col_of = {g: j for j, g in enumerate(names)}

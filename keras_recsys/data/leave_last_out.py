@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 
 from keras_recsys.data._utils import check_frame
-from keras_recsys.data._utils import check_int
 from keras_recsys.data._utils import rank_in_group
 from keras_recsys.data._utils import user_time_order
+from keras_recsys.utils.validation import check_int
 
 
 def leave_last_out(
@@ -51,9 +51,9 @@ def leave_last_out(
     ```
     """
     check_frame(df, (user_col, time_col), "df", (user_col,))
-    n_test = check_int("n_test", n_test, minimum=0)
-    n_val = check_int("n_val", n_val, minimum=0)
-    min_train = check_int("min_train", min_train, minimum=0)
+    n_test = check_int("n_test", n_test, min_value=0)
+    n_val = check_int("n_val", n_val, min_value=0)
+    min_train = check_int("min_train", min_train, min_value=0)
     n = len(df)
     order, _, starts, counts = user_time_order(df, user_col, time_col)
     from_end = np.repeat(counts, counts) - 1 - rank_in_group(starts, counts, n)

@@ -1,7 +1,8 @@
 import numpy as np
 import pandas as pd
 
-from keras_recsys.data._utils import check_int
+from keras_recsys.utils.validation import check_float
+from keras_recsys.utils.validation import check_int
 
 
 def make_synthetic(
@@ -64,17 +65,14 @@ def make_synthetic(
     df.columns.tolist()  # ["user_id", "item_id", "rating", "timestamp"]
     ```
     """
-    num_users = check_int("num_users", num_users, minimum=2)
-    num_items = check_int("num_items", num_items, minimum=7)
-    num_factors = check_int("num_factors", num_factors, minimum=1)
+    num_users = check_int("num_users", num_users, min_value=2)
+    num_items = check_int("num_items", num_items, min_value=7)
+    num_factors = check_int("num_factors", num_factors, min_value=1)
     interactions_per_user = check_int(
-        "interactions_per_user", interactions_per_user, minimum=3
+        "interactions_per_user", interactions_per_user, min_value=3
     )
-    if factor_strength < 0 or popularity_skew < 0:
-        raise ValueError(
-            "`factor_strength` and `popularity_skew` must be >= 0. Received "
-            f"{factor_strength} and {popularity_skew}."
-        )
+    factor_strength = check_float("factor_strength", factor_strength, min_value=0.0)
+    popularity_skew = check_float("popularity_skew", popularity_skew, min_value=0.0)
     max_events = num_items // 2
     # Code 0 is reserved: draw over the real codes, shift them at the end.
     num_users, num_items = num_users - 1, num_items - 1

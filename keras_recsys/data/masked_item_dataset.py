@@ -1,10 +1,12 @@
 import numpy as np
 
+from keras_recsys.data._batched_dataset import DATASET_ARGS
 from keras_recsys.data._batched_dataset import BatchedDataset
 from keras_recsys.data._utils import as_int_ids
-from keras_recsys.data._utils import check_fraction
 from keras_recsys.data._utils import check_id_range
-from keras_recsys.data._utils import check_int
+from keras_recsys.utils.docstrings import format_docstring
+from keras_recsys.utils.validation import check_int
+from keras_recsys.utils.validation import check_probability
 
 
 def last_real_positions(real):
@@ -14,6 +16,7 @@ def last_real_positions(real):
     return (np.arange(steps) == last[:, None]) & real.any(axis=1, keepdims=True)
 
 
+@format_docstring(dataset_args=DATASET_ARGS)
 class MaskedItemDataset(BatchedDataset):
     """Batches of item sequences with items hidden for masked-item training.
 
@@ -27,10 +30,10 @@ class MaskedItemDataset(BatchedDataset):
     drawn gets its last item masked, so every sequence trains. The masks are
     drawn again for every batch of every epoch from `(seed, epoch, batch)`.
 
-    Each batch is `(x, y, sample_weight)`: `x = {input_name: (B, max_len)
-    int32}` the masked sequences, `y` `(B, max_len)` int32 the hidden item at
-    each masked position and 0 elsewhere, and `sample_weight` `(B, max_len)`
-    float32, 1 at masked positions and 0 elsewhere.
+    Each batch is `(x, y, sample_weight)`: `x` `(B, max_len)` int32 (or
+    `{input_name: x}`) the masked sequences, `y` `(B, max_len)` int32 the
+    hidden item at each masked position and 0 elsewhere, and `sample_weight`
+    `(B, max_len)` float32, 1 at masked positions and 0 elsewhere.
 
     Args:
         item_sequence: int array `(num_sequences, max_len)` of item codes
@@ -47,10 +50,7 @@ class MaskedItemDataset(BatchedDataset):
         shuffle: bool. Whether to shuffle the sequences every epoch.
             Defaults to True.
         seed: int. Seed of the order and of the masks. Defaults to 0.
-        input_name: str. Name of the model input. Defaults to
-            `"item_sequence"`.
-        **kwargs: `keras.utils.PyDataset` arguments (one worker only, as
-            for `keras_recsys.data.TripletDataset`).
+        {dataset_args}
 
     Example:
 
@@ -61,7 +61,7 @@ class MaskedItemDataset(BatchedDataset):
     seqs = np.array([[0, 0, 1, 2, 3], [4, 5, 6, 7, 8]])
     ds = keras_recsys.data.MaskedItemDataset(seqs, num_items=9, batch_size=2)
     x, y, weights = ds[0]
-    # Where weights == 1, x["item_sequence"] is 9 ([MASK]) and y the hidden
+    # Where weights == 1, x is 9 ([MASK]) and y the hidden
     # item; elsewhere x is the sequence and y is 0.
     ```
 
@@ -80,7 +80,7 @@ class MaskedItemDataset(BatchedDataset):
         last_item_probability: float = 0.1,
         shuffle: bool = True,
         seed: int = 0,
-        input_name: str = "item_sequence",
+        input_name: str | None = None,
         **kwargs,
     ):
         seqs = as_int_ids(item_sequence, "item_sequence")
@@ -89,17 +89,16 @@ class MaskedItemDataset(BatchedDataset):
                 "`item_sequence` must be a non-empty 2-D array (num_sequences, "
                 f"max_len). Received shape {seqs.shape}."
             )
-        self.num_items = check_int("num_items", num_items, minimum=2)
+        self.num_items = check_int("num_items", num_items, min_value=2)
         check_id_range(seqs, 0, self.num_items, "item_sequence")
-        self.mask_probability = check_fraction(
-            "mask_probability", mask_probability, low_open=True
+        self.mask_probability = check_probability(
+            "mask_probability", mask_probability, exclusive_min=True
         )
-        self.last_item_probability = check_fraction(
+        self.last_item_probability = check_probability(
             "last_item_probability", last_item_probability
         )
-        super().__init__(seqs.shape[0], batch_size, shuffle, seed, **kwargs)
+        super().__init__(seqs.shape[0], batch_size, shuffle, seed, input_name, **kwargs)
         self.item_sequence = seqs.astype("int32")
-        self.input_name = input_name
 
     @property
     def mask_token_id(self):
@@ -121,4 +120,4 @@ class MaskedItemDataset(BatchedDataset):
         masked = self.mask_batch(seqs, rng)
         inputs = np.where(masked, np.int32(self.mask_token_id), seqs)
         targets = np.where(masked, seqs, np.int32(0))
-        return {self.input_name: inputs}, targets, masked.astype("float32")
+        return self.model_input(inputs), targets, masked.astype("float32")

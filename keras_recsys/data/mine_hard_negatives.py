@@ -1,6 +1,6 @@
 import numpy as np
 
-from keras_recsys.data._utils import check_int
+from keras_recsys.utils.validation import check_int
 
 
 def _positive_rows(positives, num_queries):
@@ -76,8 +76,8 @@ def mine_hard_negatives(
             "(num_items, d) must be 2-D with the same d. Received shapes "
             f"{queries.shape} and {items.shape}"
         )
-    num_negatives = check_int("num_negatives", num_negatives, minimum=1)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
+    num_negatives = check_int("num_negatives", num_negatives, min_value=1)
+    batch_size = check_int("batch_size", batch_size, min_value=1)
     num_queries, num_items = queries.shape[0], items.shape[0]
     rows = _positive_rows(positives, num_queries)
     for q, row in enumerate(rows):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from keras_recsys.data._utils import check_int
+from keras_recsys.utils.validation import check_int
 
 
 def _pyarrow_parquet():
@@ -114,20 +114,24 @@ class ParquetInteractionDataset:
         if not paths:
             raise ValueError("`paths` is empty: give at least one Parquet file.")
         self.paths = [str(p) for p in paths]
-        self.batch_size = check_int("batch_size", batch_size, minimum=1)
-        self.num_workers = check_int("num_workers", num_workers, minimum=1)
-        self.worker_index = check_int("worker_index", worker_index, minimum=0)
+        self.batch_size = check_int("batch_size", batch_size, min_value=1)
+        self.num_workers = check_int("num_workers", num_workers, min_value=1)
+        self.worker_index = check_int("worker_index", worker_index, min_value=0)
         if self.worker_index >= self.num_workers:
             raise ValueError(
                 "`worker_index` must be < num_workers. Received: "
                 f"worker_index={worker_index}, num_workers={num_workers}"
             )
-        self.shuffle_buffer = check_int("shuffle_buffer", shuffle_buffer, minimum=1)
-        self.num_negatives = check_int("num_negatives", num_negatives, minimum=0)
-        self.num_items = check_int("num_items", num_items, minimum=2, allow_none=True)
+        self.shuffle_buffer = check_int("shuffle_buffer", shuffle_buffer, min_value=1)
+        self.num_negatives = check_int("num_negatives", num_negatives, min_value=0)
+        self.num_items = (
+            None
+            if num_items is None
+            else check_int("num_items", num_items, min_value=2)
+        )
         if self.num_negatives and self.num_items is None:
             raise ValueError("`num_negatives > 0` needs `num_items`.")
-        self.seed = check_int("seed", seed, minimum=0)
+        self.seed = check_int("seed", seed, min_value=0)
         self.shuffle = bool(shuffle)
         self.drop_remainder = bool(drop_remainder)
         self.user_column = user_column

@@ -1,9 +1,10 @@
 import numpy as np
 import pandas as pd
 
-from keras_recsys.data._utils import check_finite_number
 from keras_recsys.data._utils import check_frame
-from keras_recsys.data._utils import check_int
+from keras_recsys.utils.validation import check_float
+from keras_recsys.utils.validation import check_int
+from keras_recsys.utils.validation import check_one_of
 
 
 def remove_outliers(
@@ -65,9 +66,7 @@ def remove_outliers(
         "df",
     )
     if threshold is not None:
-        threshold = check_finite_number("threshold", threshold)
-        if threshold < 0:
-            raise ValueError(f"`threshold` must be >= 0. Received: {threshold}")
+        threshold = check_float("threshold", threshold, min_value=0.0)
     flagged = np.zeros(len(df), dtype=bool)
     if needs_col:
         if not pd.api.types.is_numeric_dtype(df[column]):
@@ -82,7 +81,7 @@ def remove_outliers(
                     f"`valid_range` must be (low, high). Received: {valid_range!r}"
                 )
             low, high = (
-                None if b is None else check_finite_number("valid_range", b)
+                None if b is None else check_float("valid_range", b)
                 for b in valid_range
             )
             if low is not None and high is not None and low > high:
@@ -106,11 +105,9 @@ def remove_outliers(
                 if std > 0:
                     flagged |= known & (np.abs(values - v.mean()) / std > t)
             else:
-                raise ValueError(
-                    f'`method` must be "iqr" or "zscore". Received: method={method!r}'
-                )
+                check_one_of("method", method, ("iqr", "zscore"))
     if max_user_events is not None:
-        check_int("max_user_events", max_user_events, minimum=1)
+        check_int("max_user_events", max_user_events, min_value=1)
         counts = df.groupby(user_col, sort=False)[user_col].transform("size")
         flagged |= counts.to_numpy() > max_user_events
     return df.iloc[np.flatnonzero(~flagged)].copy()

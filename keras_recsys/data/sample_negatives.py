@@ -2,8 +2,8 @@ import numpy as np
 
 from keras_recsys.data import _sampling
 from keras_recsys.data._utils import as_int_ids
-from keras_recsys.data._utils import check_int
 from keras_recsys.data._utils import rng_from
+from keras_recsys.utils.validation import check_int
 
 
 def sample_negatives(
@@ -71,8 +71,8 @@ def sample_negatives(
     )  # shape (3, 4), no row holds one of its user's positives
     ```
     """
-    num_items = check_int("num_items", num_items, minimum=2)
-    num_negatives = check_int("num_negatives", num_negatives, minimum=1)
+    num_items = check_int("num_items", num_items, min_value=2)
+    num_negatives = check_int("num_negatives", num_negatives, min_value=1)
     first_item = _sampling.FIRST_ITEM
     users = as_int_ids(np.asarray(user_ids).reshape(-1), "user_ids")
     if users.size == 0:

@@ -3,9 +3,9 @@ import numpy as np
 from keras_recsys.data import _sampling
 from keras_recsys.data._utils import as_int_ids
 from keras_recsys.data._utils import check_id_range
-from keras_recsys.data._utils import check_int
 from keras_recsys.data._utils import rng_from
 from keras_recsys.data._utils import sorted_unique
+from keras_recsys.utils.validation import check_int
 
 
 def sampled_candidates(
@@ -68,8 +68,8 @@ def sampled_candidates(
     References:
         He et al., "Neural Collaborative Filtering", WWW 2017.
     """
-    num_items = check_int("num_items", num_items, minimum=2)
-    num_negatives = check_int("num_negatives", num_negatives, minimum=1)
+    num_items = check_int("num_items", num_items, min_value=2)
+    num_negatives = check_int("num_negatives", num_negatives, min_value=1)
     first_item = _sampling.FIRST_ITEM
     users = as_int_ids(np.asarray(user_ids).reshape(-1), "user_ids")
     held = as_int_ids(np.asarray(heldout_items).reshape(-1), "heldout_items")

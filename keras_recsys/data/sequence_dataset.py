@@ -1,14 +1,17 @@
 import numpy as np
 
+from keras_recsys.data._batched_dataset import DATASET_ARGS
 from keras_recsys.data._batched_dataset import BatchedDataset
+from keras_recsys.utils.docstrings import format_docstring
 
 
+@format_docstring(dataset_args=DATASET_ARGS)
 class SequenceDataset(BatchedDataset):
     """Batches of padded item sequences with their next-item targets.
 
-    Serves `x = {input_name: (B, max_len) int32}` and `y = (B, max_len)`
-    int32 targets (0 where padded), as `keras_recsys.data.build_sequences`
-    returns them.
+    Serves `x` `(B, max_len)` int32 (or `{input_name: x}`) and `y`
+    `(B, max_len)` int32 targets (0 where padded), as
+    `keras_recsys.data.build_sequences` returns them.
 
     Args:
         item_sequence: int array (num_sequences, max_len), or the dict that
@@ -18,10 +21,7 @@ class SequenceDataset(BatchedDataset):
         batch_size: int. Sequences per batch. Defaults to 128.
         shuffle: bool. Whether to shuffle every epoch. Defaults to True.
         seed: int. Shuffling seed. Defaults to 0.
-        input_name: str. Name of the model input. Defaults to
-            `"item_sequence"`.
-        **kwargs: `keras.utils.PyDataset` arguments (one worker only, as
-            for `keras_recsys.data.TripletDataset`).
+        {dataset_args}
 
     Example:
 
@@ -32,7 +32,7 @@ class SequenceDataset(BatchedDataset):
     seqs = np.array([[0, 1, 2], [3, 4, 5]])
     targets = np.array([[0, 2, 3], [4, 5, 6]])
     ds = keras_recsys.data.SequenceDataset(seqs, targets, batch_size=1)
-    x, y = ds[0]  # x["item_sequence"].shape == (1, 3)
+    x, y = ds[0]  # x.shape == (1, 3)
     ```
     """
 
@@ -43,7 +43,7 @@ class SequenceDataset(BatchedDataset):
         batch_size: int = 128,
         shuffle: bool = True,
         seed: int = 0,
-        input_name: str = "item_sequence",
+        input_name: str | None = None,
         **kwargs,
     ):
         if isinstance(item_sequence, dict):
@@ -66,11 +66,10 @@ class SequenceDataset(BatchedDataset):
                 f"`target` has {targets.shape[0]} rows but `item_sequence` has "
                 f"{seqs.shape[0]}."
             )
-        super().__init__(seqs.shape[0], batch_size, shuffle, seed, **kwargs)
+        super().__init__(seqs.shape[0], batch_size, shuffle, seed, input_name, **kwargs)
         self.item_sequence = seqs.astype("int32")
         self.target = targets.astype("int32")
-        self.input_name = input_name
 
     def __getitem__(self, index):
         rows = self.batch_rows(index)
-        return {self.input_name: self.item_sequence[rows]}, self.target[rows]
+        return self.model_input(self.item_sequence[rows]), self.target[rows]

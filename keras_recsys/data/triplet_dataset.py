@@ -4,8 +4,9 @@ from keras_recsys.data import _sampling
 from keras_recsys.data._batched_dataset import BatchedDataset
 from keras_recsys.data._utils import as_int_ids
 from keras_recsys.data._utils import check_id_range
-from keras_recsys.data._utils import check_int
 from keras_recsys.data._utils import sorted_unique
+from keras_recsys.utils.validation import check_int
+from keras_recsys.utils.validation import check_one_of
 
 
 class TripletDataset(BatchedDataset):
@@ -84,14 +85,10 @@ class TripletDataset(BatchedDataset):
         item_input: str = "item_id",
         **kwargs,
     ):
-        self.num_items = check_int("num_items", num_items, minimum=2)
-        self.num_negatives = check_int("num_negatives", num_negatives, minimum=1)
+        self.num_items = check_int("num_items", num_items, min_value=2)
+        self.num_negatives = check_int("num_negatives", num_negatives, min_value=1)
         self.first_item = _sampling.FIRST_ITEM
-        if layout not in ("listwise", "pointwise"):
-            raise ValueError(
-                f'`layout` must be "listwise" or "pointwise". Received: {layout!r}'
-            )
-        self.layout = layout
+        self.layout = check_one_of("layout", layout, ("listwise", "pointwise"))
         self.user_input = user_input
         self.item_input = item_input
         self.user_ids = as_int_ids(np.asarray(user_ids).reshape(-1), "user_ids")

@@ -1,10 +1,9 @@
 import numpy as np
 import pandas as pd
 
-from keras_recsys.data._utils import as_int_ids
-from keras_recsys.data._utils import check_frame
-from keras_recsys.data._utils import check_id_range
-from keras_recsys.data._utils import check_int
+from keras_recsys.data._utils import per_id_statistics
+from keras_recsys.data._utils import table_ids
+from keras_recsys.utils.validation import check_int
 
 
 def _encode_column(values):
@@ -68,24 +67,10 @@ def user_features(
     feats["gender"]  # [0, 1, 2]
     ```
     """
-    num_users = check_int("num_users", num_users, minimum=1)
-    check_frame(interactions, (user_col, rating_col), "interactions", (user_col,))
-    uid = as_int_ids(interactions[user_col].to_numpy(), f"interactions[{user_col!r}]")
-    check_id_range(uid, 0, num_users, f"interactions[{user_col!r}]")
-    count = np.bincount(uid, minlength=num_users).astype("float64")
-    out = {"activity": np.log1p(count).astype("float32")}
-    if rating_col is not None:
-        r = interactions[rating_col].to_numpy(dtype="float64")
-        known = ~np.isnan(r)
-        total = np.bincount(uid[known], weights=r[known], minlength=num_users)
-        n = np.bincount(uid[known], minlength=num_users)
-        out["mean_rating"] = np.where(n > 0, total / np.maximum(n, 1), 0.0).astype(
-            "float32"
-        )
+    num_users = check_int("num_users", num_users, min_value=1)
+    out = per_id_statistics(interactions, user_col, rating_col, num_users, "activity")
     if users is not None:
-        check_frame(users, (user_col,), "users", (user_col,))
-        ids = as_int_ids(users[user_col].to_numpy(), f"users[{user_col!r}]")
-        check_id_range(ids, 0, num_users, f"users[{user_col!r}]")
+        ids = table_ids(users, user_col, (), num_users, "users")
         if pd.Index(ids).has_duplicates:
             raise ValueError(f"`users` has repeated ids in column {user_col!r}.")
         for col in categorical:

@@ -7,6 +7,8 @@ code 0 is padding/unknown, so column 0 is never ranked and a target of code
 
 import numpy as np
 
+from keras_recsys.utils.rows import repeats_in_rows
+
 
 def check_queries(queries):
     """Returns `queries` with lists turned into arrays; refuses other types."""
@@ -224,13 +226,7 @@ def batch_labels(targets, exclude, start, stop, num_items, candidates):
     full = batch_labels(targets, exclude, start, stop, num_items, None)
     labels = np.take_along_axis(full, candidates, axis=1)
     # A candidate repeated in a row is ranked once: later copies are excluded.
-    order = np.argsort(candidates, axis=1, kind="stable")
-    sorted_c = np.take_along_axis(candidates, order, axis=1)
-    repeated = np.zeros(candidates.shape, dtype=bool)
-    repeated[:, 1:] = sorted_c[:, 1:] == sorted_c[:, :-1]
-    duplicate = np.zeros(candidates.shape, dtype=bool)
-    np.put_along_axis(duplicate, order, repeated, axis=1)
-    labels[duplicate] = -1.0
+    labels[repeats_in_rows(candidates)] = -1.0
     # Every target must be a candidate, or its user would silently count less.
     found = (labels > 0).sum(axis=1)
     expected = np.diff(targets.indptr[start : stop + 1])

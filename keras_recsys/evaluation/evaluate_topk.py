@@ -1,13 +1,13 @@
 """Full-catalog (and sampled) top-k evaluation of a recommender."""
 
 import functools
-import inspect
 import numbers
 import warnings
 
 import keras
 import numpy as np
 
+from keras_recsys.evaluation import _scoring as scoring
 from keras_recsys.evaluation import _topk_inputs as inputs
 from keras_recsys.evaluation.beyond_accuracy import Accumulator
 from keras_recsys.ranking import contract
@@ -17,67 +17,6 @@ from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_int
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
-
-
-def _takes_candidates(scorer):
-    if getattr(scorer, "takes_candidates", False):
-        return True
-    if isinstance(scorer, keras.Model):
-        return False
-    try:
-        inspect.signature(scorer).bind(None, None)
-        return True
-    except (TypeError, ValueError):
-        return False
-
-
-def _scores(scorer, batch_queries):
-    if isinstance(scorer, keras.Model):
-        out = backend_utils.predict_on_batch(scorer, batch_queries)
-    else:
-        out = scorer(batch_queries)
-    return _exact_scores(np.asarray(keras.ops.convert_to_numpy(out)))
-
-
-def _exact_scores(scores):
-    """Scores in a dtype the ranking holds exactly (order and ties unchanged).
-
-    float32 and float64 are kept (a cast to float32 could create ties the
-    metric classes would not see); half floats, bools and small ints widen to
-    float32 exactly, larger ints to float64. Where the backend computes
-    without float64 (JAX without x64), float64 rows are replaced by their
-    dense ranks as float32, which keeps every order and every tie.
-    """
-    if scores.dtype == bool or scores.dtype.kind not in "biuf":
-        if scores.dtype != bool:
-            raise TypeError(
-                f"The scorer must return numeric scores. Received dtype {scores.dtype}"
-            )
-        return scores.astype("float32")
-    if scores.dtype.kind in "iu":
-        small = scores.size == 0 or np.abs(scores).max() <= 2**24
-        scores = scores.astype("float32" if small else "float64")
-    elif scores.dtype not in (np.float32, np.float64):
-        scores = scores.astype("float32")
-    if scores.dtype == np.float64 and not backend_utils.float64_supported():
-        scores = _dense_ranks(scores)
-    return scores
-
-
-def _dense_ranks(scores):
-    """Per row, the rank of each value among the row's distinct values."""
-    if scores.ndim != 2 or scores.shape[1] >= 2**24:
-        return scores  # the shape check reports it; ranks past 2**24 are inexact
-    order = np.argsort(scores, axis=1, kind="stable")
-    ordered = np.take_along_axis(scores, order, axis=1)
-    runs = np.zeros(scores.shape, "float32")
-    # NaN compares unequal to itself: each NaN is a run of its own (the NaN
-    # check then sees them).
-    runs[:, 1:] = np.cumsum(ordered[:, 1:] != ordered[:, :-1], axis=1)
-    runs[np.isnan(ordered)] = np.nan
-    ranks = np.empty_like(runs)
-    np.put_along_axis(ranks, order, runs, axis=1)
-    return ranks
 
 
 @keras_recsys_export("keras_recsys.evaluation.evaluate_topk")
@@ -246,7 +185,7 @@ def evaluate_topk(
         num_items = targets.num_columns or (exclude and exclude.num_columns)
     if num_items is not None:
         num_items = check_int("num_items", num_items, min_value=2)
-    pair_scorer = _takes_candidates(scorer)
+    pair_scorer = scoring.takes_candidates(scorer)
     if candidates is not None:
         candidates = inputs.check_candidates(candidates, num_users, num_items)
         if pair_scorer and num_items is None:
@@ -292,33 +231,9 @@ def evaluate_topk(
         if rows < padded_size:
             index = np.concatenate([index, np.full(padded_size - rows, stop - 1)])
         batch_queries = inputs.take(queries, index)
-        if candidates is not None:
-            batch_candidates = candidates[index]
-            if pair_scorer:
-                scores = _scores(
-                    lambda q, c=batch_candidates: scorer(q, c), batch_queries
-                )
-            else:
-                full = _scores(scorer, batch_queries)
-                _check_width(full, len(index), num_items, "the catalog")
-                if num_items is None:
-                    num_items = full.shape[1]
-                    if candidates.max(initial=0) >= num_items:
-                        raise ValueError(
-                            f"`candidates` holds item id {candidates.max()}, but "
-                            f"the scorer returned scores for {num_items} items "
-                            f"(ids 0..{num_items - 1}); pass `num_items` or a "
-                            "scorer that takes (queries, candidates)."
-                        )
-                scores = np.take_along_axis(full, batch_candidates, axis=1)
-        elif pair_scorer:
-            all_items = np.broadcast_to(np.arange(num_items), (len(index), num_items))
-            scores = _scores(lambda q, c=all_items: scorer(q, c), batch_queries)
-        else:
-            scores = _scores(scorer, batch_queries)
-        if num_items is None:
-            _check_width(scores, len(index), None, "the catalog")
-            num_items = scores.shape[1]
+        scores, num_items = scoring.score_batch(
+            scorer, pair_scorer, batch_queries, candidates, index, num_items
+        )
         if b == 0:
             dropped = targets.drop_unknown(num_items, unknown_id)
             if dropped:
@@ -326,9 +241,11 @@ def evaluate_topk(
             if exclude is not None:
                 exclude.check_range(num_items)
         if candidates is None:
-            _check_width(scores, len(index), num_items, "the catalog")
+            scoring.check_width(scores, len(index), num_items, "the catalog")
         else:
-            _check_width(scores, len(index), candidates.shape[1], "the candidates")
+            scoring.check_width(
+                scores, len(index), candidates.shape[1], "the candidates"
+            )
         labels = inputs.batch_labels(
             targets,
             exclude,
@@ -384,19 +301,6 @@ def evaluate_topk(
             stacklevel=2,
         )
     return {**results, **unknown}
-
-
-def _check_width(scores, batch, width, what):
-    if (
-        scores.ndim != 2
-        or scores.shape[0] != batch
-        or (width is not None and scores.shape[1] != width)
-    ):
-        expected = (batch, "num_items" if width is None else width)
-        raise ValueError(
-            f"The scorer returned scores of shape {scores.shape} for {batch} "
-            f"users; expected {expected}, one column per item of {what}"
-        )
 
 
 @functools.lru_cache(maxsize=32)

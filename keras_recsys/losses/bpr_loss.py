@@ -2,9 +2,11 @@
 
 from keras import ops
 
+from keras_recsys.losses import _docstrings
 from keras_recsys.losses.pairwise_utils import pairwise_loss
 from keras_recsys.losses.ranking_loss import RankingLoss
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 
 
 def _bpr(diff):
@@ -16,6 +18,7 @@ def _bpr_grad(diff):
 
 
 @keras_recsys_export("keras_recsys.losses.BPRLoss")
+@format_docstring(**_docstrings.PAIRWISE)
 class BPRLoss(RankingLoss):
     """Bayesian personalized ranking (BPR) loss over the pairs of each row.
 
@@ -32,16 +35,9 @@ class BPRLoss(RankingLoss):
 
     Args:
         name: str. The loss's name. Defaults to `"bpr_loss"`.
-        reduction: str. Keras reduction of the per-row losses. Defaults to
-            `"sum_over_batch_size"`.
-        dtype: the dtype of the loss's computations. Defaults to `None`
-            (float32). Pairs are always computed in float32.
+        {loss_args}
 
-    Call inputs:
-        y_true: tensor `(batch, n)`. Labels (> 0 relevant and graded, 0 not
-            relevant, < 0 excluded).
-        y_pred: tensor `(batch, n)`. Scores.
-        sample_weight: optional scalar or `(batch,)` row weights.
+    {call_inputs}
 
     Example:
 

@@ -2,12 +2,15 @@
 
 from keras import ops
 
+from keras_recsys.losses import _docstrings
 from keras_recsys.losses.sampled_next_item_loss import SampledNextItemLoss
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_float
 
 
 @keras_recsys_export("keras_recsys.losses.GBCELoss")
+@format_docstring(**_docstrings.SAMPLED_NEXT_ITEM)
 class GBCELoss(SampledNextItemLoss):
     """gBCE: binary cross-entropy with a calibrated positive term (gSASRec).
 
@@ -36,14 +39,9 @@ class GBCELoss(SampledNextItemLoss):
         t: float in `[0, 1]`. Calibration of the positive term. Defaults to
             `0.75` (the paper's recommended value).
         name: str. Defaults to `"gbce_loss"`.
-        reduction: str. Keras reduction. Defaults to `"sum_over_batch_size"`.
-        dtype: dtype of the loss. Defaults to `None`.
+        {loss_args}
 
-    Call inputs:
-        y_true: int `(batch, steps)` next-item codes (0 = no target), or
-            `(batch,)`.
-        y_pred: per-position vectors `(batch, steps, dim)`, vectors
-            `(batch, dim)`, or logits `(batch, num_items)`.
+    {call_inputs}
 
     Example:
 

@@ -2,13 +2,16 @@
 
 from keras import ops
 
+from keras_recsys.losses import _docstrings
 from keras_recsys.losses.pairwise_utils import pairwise_loss
 from keras_recsys.losses.ranking_loss import RankingLoss
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_float
 
 
 @keras_recsys_export("keras_recsys.losses.PairwiseHingeLoss")
+@format_docstring(**_docstrings.PAIRWISE)
 class PairwiseHingeLoss(RankingLoss):
     """Pairwise hinge loss: a margin between each relevant item and the rest.
 
@@ -22,16 +25,9 @@ class PairwiseHingeLoss(RankingLoss):
         margin: float. The margin by which a relevant item should outscore a
             less relevant one. Defaults to `1.0`.
         name: str. The loss's name. Defaults to `"pairwise_hinge_loss"`.
-        reduction: str. Keras reduction of the per-row losses. Defaults to
-            `"sum_over_batch_size"`.
-        dtype: the dtype of the loss's computations. Defaults to `None`
-            (float32). Pairs are always computed in float32.
+        {loss_args}
 
-    Call inputs:
-        y_true: tensor `(batch, n)`. Labels (> 0 relevant and graded, 0 not
-            relevant, < 0 excluded).
-        y_pred: tensor `(batch, n)`. Scores.
-        sample_weight: optional scalar or `(batch,)` row weights.
+    {call_inputs}
 
     Example:
 

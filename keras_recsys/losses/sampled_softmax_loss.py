@@ -3,14 +3,17 @@
 import numpy as np
 from keras import ops
 
+from keras_recsys.losses import _docstrings
 from keras_recsys.losses.sampled_next_item_loss import SampledNextItemLoss
 from keras_recsys.losses.sampled_next_item_loss import popularity_cdf
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_one_of
 
 
 @keras_recsys_export("keras_recsys.losses.SampledSoftmaxLoss")
+@format_docstring(**_docstrings.SAMPLED_NEXT_ITEM)
 class SampledSoftmaxLoss(SampledNextItemLoss):
     """Next-item cross-entropy over the target and sampled negatives.
 
@@ -48,14 +51,9 @@ class SampledSoftmaxLoss(SampledNextItemLoss):
         power: float. Exponent of the popularity distribution. Defaults to
             `1.0`.
         name: str. Defaults to `"sampled_softmax_loss"`.
-        reduction: str. Keras reduction. Defaults to `"sum_over_batch_size"`.
-        dtype: dtype of the loss. Defaults to `None`.
+        {loss_args}
 
-    Call inputs:
-        y_true: int `(batch, steps)` next-item codes (0 = no target), or
-            `(batch,)`.
-        y_pred: per-position vectors `(batch, steps, dim)`, vectors
-            `(batch, dim)`, or logits `(batch, num_items)`.
+    {call_inputs}
 
     Example:
 

@@ -1,4 +1,12 @@
-"""The paragraphs every ranking metric's docstrings share (not public)."""
+"""The docstrings of the ranking metrics, written once (not public).
+
+Each metric file holds only what is its own (a description, its options'
+`Args:` lines, references, the example's result); `function_doc` and
+`metric_doc` put them together with the paragraphs every ranking metric
+shares, so the function and the class of a metric never repeat each other.
+"""
+
+import textwrap
 
 FUNCTION_CONTRACT = """\
 Inputs follow the ranking contract of docs/concepts.md: labels > 0 are
@@ -56,3 +64,75 @@ def metric_paragraphs(name):
         "name_args": METRIC_NAME_ARGS.format(name=name),
         "call_inputs": METRIC_CALL_INPUTS,
     }
+
+
+EXAMPLE = """\
+```python
+import numpy as np
+import keras_recsys
+
+{call}
+```"""
+
+FUNCTION_CALL = """\
+y_true = np.array([[0.0, 1.0, 0.0, 1.0]])
+y_pred = np.array([[0.9, 0.8, 0.1, 0.0]])
+keras_recsys.metrics.{name}(y_true, y_pred, k=2)  # [{result}]"""
+
+METRIC_CALL = """\
+metric = keras_recsys.metrics.{name}(k=2)
+metric.update_state(
+    np.array([[0.0, 1.0, 0.0, 1.0]]), np.array([[0.9, 0.8, 0.1, 0.0]])
+)
+metric.result()  # {result}"""
+
+
+def _section(title, body):
+    return f"{title}\n{textwrap.indent(body.strip(), '    ')}" if body else ""
+
+
+def _doc(description, contract, args, io, call, references):
+    """A docstring: description, contract, `Args:`, inputs/returns, example."""
+    description = textwrap.dedent(description).strip()
+    summary, _, details = description.partition("\n")
+    args = "\n".join(part.strip("\n") for part in args if part)
+    sections = (
+        details.strip(),
+        contract,
+        _section("Args:", args),
+        io,
+        "Example:\n\n" + EXAMPLE.format(call=call),
+        _section("References:", references),
+    )
+    body = "\n\n".join(part for part in sections if part)
+    # Indented like a docstring written in place (`inspect.cleandoc` reads it).
+    return f"{summary}\n\n{textwrap.indent(body, '    ')}\n"
+
+
+def function_doc(metric, name, description, result, options="", references=""):
+    """The docstring of the per-row function `name` of the class `metric`.
+
+    Args:
+        metric: str. The class name (`"NDCGAtK"`).
+        name: str. The function name (`"ndcg_at_k"`).
+        description: str. The summary line, a blank line and the details.
+        result: str. The example's per-row value.
+        options: str. `Args:` lines of the options after `k`.
+        references: str. The `References:` lines, if any.
+    """
+    parts = function_paragraphs(metric)
+    call = FUNCTION_CALL.format(name=name, result=result)
+    args = (parts["inputs"], options)
+    return _doc(
+        description, parts["contract"], args, parts["returns"], call, references
+    )
+
+
+def metric_doc(metric, row_name, description, result, options="", references=""):
+    """The docstring of the metric class `metric`, named `"<row_name>@<k>"`."""
+    parts = metric_paragraphs(row_name)
+    call = METRIC_CALL.format(name=metric, result=result)
+    args = (parts["k_arg"], options, parts["name_args"])
+    return _doc(
+        description, parts["contract"], args, parts["call_inputs"], call, references
+    )

@@ -1,5 +1,6 @@
 """The one place that calls Google's `dp-accounting` library."""
 
+from keras_recsys.utils import validation
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_int
 from keras_recsys.utils.validation import check_one_of
@@ -19,20 +20,13 @@ def import_dp_accounting():
 
 
 def check_delta(delta):
-    delta = check_float("delta", delta, 0.0, 1.0)
-    if delta == 0.0 or delta == 1.0:
-        raise ValueError(f"`delta` must be in (0, 1). Received: delta={delta}")
-    return delta
+    return check_float("delta", delta, 0.0, 1.0, exclusive_min=True, exclusive_max=True)
 
 
 def check_probability(sampling_probability):
-    q = check_float("sampling_probability", sampling_probability, 0.0, 1.0)
-    if q == 0.0:
-        raise ValueError(
-            "`sampling_probability` must be in (0, 1]. "
-            f"Received: sampling_probability={sampling_probability}"
-        )
-    return q
+    return validation.check_probability(
+        "sampling_probability", sampling_probability, exclusive_min=True
+    )
 
 
 def make_accountant(accountant):

@@ -2,35 +2,12 @@
 
 import numpy as np
 
-from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_positive_int
-
-
-def check_single_worker(kwargs, name):
-    """One worker only, as keras_recsys.data's datasets.
-
-    Keras's enqueuer (`workers > 1`, `use_multiprocessing`) prefetches across
-    epochs (keras-team/keras#23283); on JAX and PyTorch a step would then be
-    drawn with another epoch's seed, so results would depend on `workers`.
-    """
-    workers = kwargs.get("workers", 1)
-    if kwargs.get("use_multiprocessing") or (workers is not None and workers > 1):
-        raise ValueError(
-            f"`{name}` supports only workers=1 and use_multiprocessing=False: "
-            "Keras's batch enqueuer prefetches across epochs, which would draw "
-            "steps with another epoch's seed. Received: "
-            f"workers={workers!r}, "
-            f"use_multiprocessing={kwargs.get('use_multiprocessing', False)!r}"
-        )
+from keras_recsys.utils.validation import check_probability
 
 
 def check_sampling(sampling_probability, steps_per_epoch, pad_to_multiple_of, n):
-    q = check_float("sampling_probability", sampling_probability, 0.0, 1.0)
-    if q == 0.0:
-        raise ValueError(
-            "`sampling_probability` must be > 0. "
-            f"Received: sampling_probability={sampling_probability}"
-        )
+    q = check_probability("sampling_probability", sampling_probability, True)
     if steps_per_epoch is None:
         steps_per_epoch = max(1, round(1.0 / q))
     steps_per_epoch = check_positive_int("steps_per_epoch", steps_per_epoch)

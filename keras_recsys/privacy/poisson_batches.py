@@ -1,12 +1,12 @@
-import keras
 import numpy as np
 
 from keras_recsys.privacy import _sampling
+from keras_recsys.privacy._poisson_dataset import PoissonDataset
 from keras_recsys.utils.api_export import keras_recsys_export
 
 
 @keras_recsys_export("keras_recsys.privacy.PoissonBatches")
-class PoissonBatches(keras.utils.PyDataset):
+class PoissonBatches(PoissonDataset):
     """Batches drawn by Poisson sampling, as DP-SGD's accounting assumes.
 
     For each step, every example (row) enters the batch independently with
@@ -64,50 +64,28 @@ class PoissonBatches(keras.utils.PyDataset):
         seed=0,
         **kwargs,
     ):
-        _sampling.check_single_worker(kwargs, "PoissonBatches")
-        super().__init__(**kwargs)
         self.num_examples = _sampling.num_rows(x)
         if y is not None and _sampling.num_rows(y) != self.num_examples:
             raise ValueError(
                 "`x` and `y` must have the same number of rows. Received: "
                 f"{self.num_examples} and {_sampling.num_rows(y)}"
             )
-        (
-            self.sampling_probability,
-            self.steps_per_epoch,
-            self.pad_to_multiple_of,
-        ) = _sampling.check_sampling(
-            sampling_probability, steps_per_epoch, pad_to_multiple_of, self.num_examples
+        super().__init__(
+            x,
+            y,
+            self.num_examples,
+            sampling_probability,
+            steps_per_epoch,
+            pad_to_multiple_of,
+            seed,
+            **kwargs,
         )
-        self.x = x
-        self.y = y
-        self.seed = int(seed)
-        self.epoch = 0
-
-    def __len__(self):
-        return self.steps_per_epoch
 
     def __getitem__(self, index):
-        rng = _sampling.step_rng(self.seed, self.epoch, index)
-        rows = _sampling.poisson_sample(
-            rng, self.num_examples, self.sampling_probability
-        )
-        length = _sampling.padded_length(len(rows), self.pad_to_multiple_of)
+        _, rows, length = self.draw(index)
         weight = np.zeros((length,), dtype="float32")
         weight[: len(rows)] = 1.0
         bx = _sampling.take_rows(self.x, rows, length)
         if self.y is None:
             return bx, None, weight
         return bx, _sampling.take_rows(self.y, rows, length), weight
-
-    def on_epoch_end(self):
-        self.epoch += 1
-
-    def get_config(self):
-        """The sampling parameters (the data itself is not part of it)."""
-        return {
-            "sampling_probability": self.sampling_probability,
-            "steps_per_epoch": self.steps_per_epoch,
-            "pad_to_multiple_of": self.pad_to_multiple_of,
-            "seed": self.seed,
-        }

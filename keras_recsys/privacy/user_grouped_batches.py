@@ -1,7 +1,7 @@
-import keras
 import numpy as np
 
 from keras_recsys.privacy import _sampling
+from keras_recsys.privacy._poisson_dataset import PoissonDataset
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_positive_int
 
@@ -15,7 +15,7 @@ def _group(data, rows, k):
 
 
 @keras_recsys_export("keras_recsys.privacy.UserGroupedBatches")
-class UserGroupedBatches(keras.utils.PyDataset):
+class UserGroupedBatches(PoissonDataset):
     """Poisson-sampled batches of users for pair or sequence data, each
     user's rows grouped into one example: user-level DP-SGD.
 
@@ -78,8 +78,6 @@ class UserGroupedBatches(keras.utils.PyDataset):
         seed=0,
         **kwargs,
     ):
-        _sampling.check_single_worker(kwargs, "UserGroupedBatches")
-        super().__init__(**kwargs)
         user_ids = np.asarray(user_ids)
         if user_ids.ndim != 1:
             raise ValueError(f"`user_ids` must be 1D. Received: shape {user_ids.shape}")
@@ -96,27 +94,21 @@ class UserGroupedBatches(keras.utils.PyDataset):
         order = np.argsort(user_ids, kind="stable")
         users, starts = np.unique(user_ids[order], return_index=True)
         self.num_users = len(users)
-        (
-            self.sampling_probability,
-            self.steps_per_epoch,
-            self.pad_to_multiple_of,
-        ) = _sampling.check_sampling(
-            sampling_probability, steps_per_epoch, pad_to_multiple_of, self.num_users
-        )
         self._rows_of_user = np.split(order, starts[1:])
-        self.x = x
-        self.y = y
-        self.seed = int(seed)
-        self.epoch = 0
-
-    def __len__(self):
-        return self.steps_per_epoch
+        super().__init__(
+            x,
+            y,
+            self.num_users,
+            sampling_probability,
+            steps_per_epoch,
+            pad_to_multiple_of,
+            seed,
+            **kwargs,
+        )
 
     def __getitem__(self, index):
-        rng = _sampling.step_rng(self.seed, self.epoch, index)
-        drawn = _sampling.poisson_sample(rng, self.num_users, self.sampling_probability)
+        rng, drawn, length = self.draw(index)
         k = self.max_rows_per_user
-        length = _sampling.padded_length(len(drawn), self.pad_to_multiple_of)
         # Padding slots point at row 0 and carry weight 0.
         rows = np.zeros((length, k), dtype="int64")
         weight = np.zeros((length, k), dtype="float32")
@@ -129,15 +121,5 @@ class UserGroupedBatches(keras.utils.PyDataset):
         flat = rows.ravel()
         return _group(self.x, flat, k), _group(self.y, flat, k), weight
 
-    def on_epoch_end(self):
-        self.epoch += 1
-
     def get_config(self):
-        """The sampling parameters (the data itself is not part of it)."""
-        return {
-            "sampling_probability": self.sampling_probability,
-            "max_rows_per_user": self.max_rows_per_user,
-            "steps_per_epoch": self.steps_per_epoch,
-            "pad_to_multiple_of": self.pad_to_multiple_of,
-            "seed": self.seed,
-        }
+        return {**super().get_config(), "max_rows_per_user": self.max_rows_per_user}

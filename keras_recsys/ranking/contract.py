@@ -1,7 +1,8 @@
 """The ranking input contract: its checks, written once.
 
 Ranking metrics, ranking losses and `evaluate_topk` read their inputs through
-this module (see docs/concepts.md):
+this module (see docs/concepts.md). The sparse ids are read in `_sparse_ids`
+and NaN rows found in `_nan_rows`, both re-exported here. The contract:
 
 - `y_true` dense, `(batch, n)`: a value > 0 marks a relevant item (the value
   is its graded gain), 0 a non-relevant item and a value < 0 an item excluded
@@ -24,19 +25,22 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_recsys.ranking._nan_rows import check_no_nan  # noqa: F401
+from keras_recsys.ranking._nan_rows import cond  # noqa: F401
+from keras_recsys.ranking._nan_rows import nan_rows
+from keras_recsys.ranking._nan_rows import nan_where  # noqa: F401
+from keras_recsys.ranking._nan_rows import rows_with_nan  # noqa: F401
+from keras_recsys.ranking._sparse_ids import WIDE_INTS
+from keras_recsys.ranking._sparse_ids import check_raw_ids  # noqa: F401
+from keras_recsys.ranking._sparse_ids import in_batch_hint
+from keras_recsys.ranking._sparse_ids import is_sparse  # noqa: F401
+from keras_recsys.ranking._sparse_ids import labels_from_ids  # noqa: F401
 from keras_recsys.utils.backend_utils import float64_supported
 from keras_recsys.utils.backend_utils import is_concrete
 from keras_recsys.utils.backend_utils import to_numpy
 from keras_recsys.utils.validation import check_numeric
 from keras_recsys.utils.validation import dtype_name
 from keras_recsys.utils.validation import fail
-
-
-def cond(pred, true_fn, false_fn):
-    """`ops.cond`, or a plain `if` when `pred` can be read now (eager)."""
-    if is_concrete(pred):
-        return true_fn() if bool(to_numpy(pred)) else false_fn()
-    return ops.cond(pred, true_fn, false_fn)
 
 
 def check_k(k):
@@ -47,8 +51,6 @@ def check_k(k):
     return int(k)
 
 
-# Integer dtypes that float32 cannot hold exactly (values above 2**24).
-_WIDE_INTS = ("int32", "uint32", "int64", "uint64")
 _warned = set()
 
 
@@ -83,14 +85,14 @@ def as_scores(y_pred, name="y_pred"):
     """
     check_numeric(name, y_pred)
     dtype = dtype_name(y_pred)
-    if dtype == "float64" or (dtype in _WIDE_INTS and is_concrete(y_pred)):
+    if dtype == "float64" or (dtype in WIDE_INTS and is_concrete(y_pred)):
         target = _float64_or_warn(name, dtype)
         if isinstance(y_pred, (np.ndarray, np.generic, list, tuple)):
             # Widen in numpy: JAX would first wrap int64 values to int32.
             y_pred = np.asarray(y_pred, dtype=target)
     y_pred = ops.convert_to_tensor(y_pred)
     dtype = keras.backend.standardize_dtype(y_pred.dtype)
-    if dtype in _WIDE_INTS:
+    if dtype in WIDE_INTS:
         return ops.cast(y_pred, _float64_or_warn(name, dtype))
     if dtype not in ("float32", "float64"):
         return ops.cast(y_pred, "float32")
@@ -152,157 +154,6 @@ def check_inputs(y_true, y_pred, k=None):
     return y_true, y_pred
 
 
-def in_batch_hint(pred_shape):
-    """A sentence for errors on square `(batch, batch)` scores, else ''."""
-    if len(pred_shape) == 2 and pred_shape[0] == pred_shape[1] is not None:
-        return (
-            f". `y_pred` has shape {tuple(pred_shape)}: if it is an in-batch "
-            "similarity matrix (each query against the items of its batch, as "
-            "a two-tower model outputs for its softmax loss), it does not score "
-            "the catalog; add an output scoring every item with "
-            "`keras_recsys.models.add_catalog_scores` or validate with "
-            "`keras_recsys.callbacks.TopKEvaluation`"
-        )
-    return ""
-
-
-def is_sparse(y_true, y_pred):
-    """Whether `y_true` holds item ids: `(batch,)`, or int `(batch, m)`, `m != n`."""
-    true_shape = tuple(y_true.shape)
-    pred_shape = tuple(y_pred.shape)
-    if len(true_shape) == 1:
-        return True
-    # A float `(batch, m)` is a dense row of the wrong width, not ids.
-    return (
-        len(true_shape) == 2
-        and len(pred_shape) == 2
-        and None not in (true_shape[1], pred_shape[1])
-        and true_shape[1] != pred_shape[1]
-        and "int" in keras.backend.standardize_dtype(y_true.dtype)
-    )
-
-
-_INT32 = np.iinfo("int32")
-
-
-def _check_ids(ids, pred_shape):
-    """The ids are numbers, not bools; eager: integers within int32."""
-    if dtype_name(ids) == "bool":
-        fail(
-            "y_true",
-            "item ids (ints) or a dense label row of the scores' shape",
-            ids,
-            TypeError,
-            shown="<values of dtype bool>",
-            detail=f". A bool y_true of shape {tuple(ids.shape)} is read as item "
-            f"ids (its shape is not the scores' shape {tuple(pred_shape)})",
-        )
-    if not is_concrete(ids):
-        return
-    values = to_numpy(ids)
-    if values.dtype.kind in "iu" and values.size:
-        low, high = values.min(), values.max()
-        if low < _INT32.min or high > _INT32.max:
-            item = int(high) if high > _INT32.max else -int(low) - 2
-            raise ValueError(
-                f"`y_true` holds item id {item}, outside 0..{int(pred_shape[1]) - 1}"
-                f": the scores `y_pred` have {int(pred_shape[1])} columns, one per "
-                "item id"
-            )
-    # NaN fails `values == round(values)` too.
-    if values.dtype.kind == "f" and not (values == values.round()).all():
-        raise ValueError(
-            f"`y_true` of shape {values.shape} is read as item ids (its shape "
-            f"is not the scores' shape {tuple(pred_shape)}), but it holds values "
-            "that are not integers. Pass either the ids of the relevant items "
-            "(`(batch,)`, or an int `(batch, m)` padded with -1) or a dense label row "
-            "of the scores' shape `(batch, n)`."
-        )
-
-
-def check_raw_ids(y_true, y_pred):
-    """Checks `y_true` before it becomes a tensor; returns it.
-
-    Strings are a `TypeError`. Concrete integer ids beyond int32 are a
-    `ValueError` here, before JAX (without x64) would wrap them to int32.
-    """
-    check_numeric("y_true", y_true)
-    check_numeric("y_pred", y_pred)
-    if isinstance(y_true, (list, tuple)):
-        y_true = np.asarray(y_true)
-    if not (is_concrete(y_true) and dtype_name(y_true) in _WIDE_INTS):
-        return y_true
-    if isinstance(y_pred, (list, tuple)):
-        y_pred = np.asarray(y_pred)
-    if len(y_pred.shape) == 2 and is_sparse(y_true, y_pred):
-        _check_ids(y_true, tuple(y_pred.shape))
-    return y_true
-
-
-def labels_from_ids(ids, y_pred):
-    """Builds dense labels from sparse ids with one scatter.
-
-    Args:
-        ids: `(batch,)` or `(batch, m)` item ids: `j >= 0` relevant, `-1`
-            padding, `-(j + 2)` excludes item `j`. An item both relevant and
-            excluded is relevant.
-        y_pred: `(batch, n)` scores (for the shape).
-
-    Returns:
-        `(labels, out_of_range)`: float32 `(batch, n)` labels of the dense
-        contract (1, 0, -1) and bool `(batch,)`, the rows holding an id
-        outside `0..n-1` (that id is dropped; eager calls raise instead).
-    """
-    check_numeric("y_true", ids)
-    ids = ops.convert_to_tensor(ids)
-    _check_ids(ids, y_pred.shape)
-    if len(ids.shape) == 1:
-        ids = ops.expand_dims(ids, 1)
-    if dtype_name(ids) in ("int64", "uint32", "uint64"):
-        # Clip before the cast (which would wrap 2**32 + j to item j): an id
-        # beyond int32 stays out of range (its row is NaN in a graph).
-        ids = ops.clip(ids, _INT32.min, _INT32.max)
-    ids = ops.cast(ids, "int32")
-    n = ops.shape(y_pred)[1]
-    relevant = ops.greater_equal(ids, 0)
-    excluded = ops.less_equal(ids, -2)
-    columns = ops.where(relevant, ids, -ids - 2)
-    used = ops.logical_or(relevant, excluded)
-    outside = ops.logical_and(used, ops.greater_equal(columns, n))
-    keep = ops.logical_and(used, ops.logical_not(outside))
-    # Relevant ids add 1, excluded ids 1 / (m + 1): a sum >= 1 is relevant,
-    # one in (0, 1) only excluded, whatever the duplicates.
-    small = 1.0 / (float(ids.shape[1]) + 1.0)
-    values = ops.where(relevant, 1.0, small) * ops.cast(keep, "float32")
-    columns = ops.where(keep, columns, ops.zeros_like(columns))
-    rows = ops.broadcast_to(
-        ops.expand_dims(ops.arange(ops.shape(ids)[0], dtype="int32"), 1),
-        ops.shape(ids),
-    )
-    indices = ops.reshape(ops.stack([rows, columns], axis=-1), (-1, 2))
-    sums = ops.scatter(indices, ops.reshape(values, (-1,)), ops.shape(y_pred))
-    labels = ops.where(
-        ops.greater_equal(sums, 1.0),
-        1.0,
-        ops.where(ops.greater(sums, 0.0), -1.0, 0.0),
-    )
-    out_of_range = ops.any(outside, axis=1)
-    if is_concrete(out_of_range) and bool(to_numpy(ops.any(out_of_range))):
-        flat = to_numpy(ids)
-        bad_rows, bad_slots = to_numpy(outside).nonzero()
-        bad = int(flat[bad_rows[0], bad_slots[0]])
-        item = bad if bad >= 0 else -bad - 2
-        raise ValueError(
-            f"`y_true` holds item id {item} (row {int(bad_rows[0])}; "
-            f"{len(set(bad_rows.tolist()))} rows hold ids out of range), outside "
-            f"0..{int(y_pred.shape[1]) - 1}: the scores `y_pred` have "
-            f"{int(y_pred.shape[1])} columns, one per item id. Unknown items "
-            "cannot be scored; drop or count them before ranking"
-            + in_batch_hint(tuple(y_pred.shape))
-        )
-    return ops.cast(labels, "float32"), out_of_range
-
-
 def check_sample_weight(sample_weight):
     """Returns `sample_weight` as a float32 scalar or `(batch,)` tensor.
 
@@ -335,76 +186,6 @@ def check_sample_weight(sample_weight):
             f"Received: sample_weight.shape={shape}"
         )
     return sample_weight
-
-
-def check_no_nan(row_has_nan, name, what="NaN"):
-    """Raises when a concrete (eager) input holds NaN (or `what`).
-
-    Args:
-        row_has_nan: bool `(batch,)`, whether each row of the input holds NaN.
-        name: str. The argument's name, for the message.
-        what: str. What the rows hold ("NaN", "infinity").
-
-    Raises:
-        ValueError: naming `name`, the first row with NaN and how many rows
-            hold NaN, when `row_has_nan` can be read now (eager calls). Inside
-            a compiled step the values cannot be read; the rows' values are
-            NaN there (see `row_values`).
-    """
-    if not is_concrete(row_has_nan):
-        return
-    rows = to_numpy(row_has_nan)
-    if rows.any():
-        first = int(rows.argmax())
-        raise ValueError(
-            f"`{name}` must not hold {what}. Received: {name} with {what} in "
-            f"{int(rows.sum())} of {rows.shape[0]} rows (first: row {first})"
-        )
-
-
-def rows_with_nan(y_true, y_pred):
-    """Bool `(batch,)`: rows where `y_pred` holds NaN or `y_true` NaN or inf.
-
-    An infinite label has no finite gain (NDCG would be NaN). Row sums are
-    NaN when a row holds NaN (or both +inf and -inf); the label sums are
-    also infinite for an infinite label; only then are the rows checked one
-    value at a time. Two reads of the inputs, no full-size temporary, in the
-    common case.
-    """
-    label_sums = ops.sum(y_true, axis=1)
-    sums = label_sums + ops.cast(ops.sum(y_pred, axis=1), "float32")
-    suspect = ops.logical_or(
-        ops.any(ops.isnan(sums)), ops.logical_not(ops.all(ops.isfinite(label_sums)))
-    )
-
-    def exact():
-        return ops.logical_or(
-            ops.any(ops.logical_not(ops.isfinite(y_true)), axis=1),
-            ops.any(ops.isnan(y_pred), axis=1),
-        )
-
-    return cond(suspect, exact, lambda: ops.zeros_like(sums, "bool"))
-
-
-def nan_rows(y_true, y_pred):
-    """Bool `(batch,)` rows holding NaN (or an infinite label); eager raises.
-
-    The `ValueError` names the argument (`y_true` or `y_pred`), how many
-    rows hold NaN and the first one. Inside a compiled step the rows are
-    returned so that the caller makes their values NaN: a NaN input shows
-    in the result and is never silently ignored.
-    """
-    bad_rows = rows_with_nan(y_true, y_pred)
-    if is_concrete(bad_rows) and bool(to_numpy(ops.any(bad_rows))):
-        check_no_nan(ops.any(ops.isnan(y_true), axis=1), "y_true")
-        check_no_nan(ops.any(ops.isinf(y_true), axis=1), "y_true", "infinity")
-        check_no_nan(ops.any(ops.isnan(y_pred), axis=1), "y_pred")
-    return bad_rows
-
-
-def nan_where(bad_rows, values):
-    """`values` with NaN in the rows `bad_rows`."""
-    return ops.where(bad_rows, ops.cast(float("nan"), values.dtype), values)
 
 
 def loss_inputs(y_true, y_pred):

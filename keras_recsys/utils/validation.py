@@ -60,7 +60,14 @@ def check_non_negative_int(name, value):
     return check_int(name, value, min_value=0)
 
 
-def check_float(name, value, min_value=None, max_value=None, exclusive_min=False):
+def check_float(
+    name,
+    value,
+    min_value=None,
+    max_value=None,
+    exclusive_min=False,
+    exclusive_max=False,
+):
     """Checks that `value` is a finite real number in the given range."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         fail(name, "a number", value, TypeError, _type_detail(value))
@@ -72,8 +79,11 @@ def check_float(name, value, min_value=None, max_value=None, exclusive_min=False
             fail(name, f"> {min_value}", value)
         if value < min_value:
             fail(name, f">= {min_value}", value)
-    if max_value is not None and value > max_value:
-        fail(name, f"<= {max_value}", value)
+    if max_value is not None:
+        if exclusive_max and value >= max_value:
+            fail(name, f"< {max_value}", value)
+        if value > max_value:
+            fail(name, f"<= {max_value}", value)
     return value
 
 
@@ -85,11 +95,11 @@ def check_rate(name, value):
     return value
 
 
-def check_probability(name, value):
-    """Checks that `value` is a probability in `[0, 1]`."""
+def check_probability(name, value, exclusive_min=False):
+    """Checks that `value` is a probability in `[0, 1]` (`(0, 1]`)."""
     value = check_float(name, value)
-    if not 0.0 <= value <= 1.0:
-        fail(name, "in [0, 1]", value)
+    if not (0.0 < value if exclusive_min else 0.0 <= value) or value > 1.0:
+        fail(name, f"in {'(' if exclusive_min else '['}0, 1]", value)
     return value
 
 
@@ -128,6 +138,30 @@ def check_units(name, value, allow_empty=True):
         if isinstance(u, bool) or not isinstance(u, numbers.Integral) or u < 1:
             fail(name, "a sequence of positive integers", value)
     return tuple(int(u) for u in units)
+
+
+def check_single_worker(kwargs, name):
+    """Refuses the PyDataset settings that start Keras's batch enqueuer.
+
+    With `workers > 1` or `use_multiprocessing=True`, Keras prefetches
+    batches before `on_epoch_begin` and keeps batches prefetched while it
+    builds the model (keras-team/keras#23283): on JAX and PyTorch the first
+    batches of an epoch then come from another epoch, so the batches drawn
+    from a per-epoch seed (order, negatives, Poisson samples) would depend on
+    `workers`, a silent change of results. keras_recsys builds its batches
+    with vectorized numpy, so one worker keeps up.
+    """
+    workers = kwargs.get("workers", 1)
+    if kwargs.get("use_multiprocessing") or (workers is not None and workers > 1):
+        raise ValueError(
+            f"`{name}` supports only workers=1 and use_multiprocessing=False: "
+            "Keras's batch enqueuer prefetches across epochs (on JAX and "
+            "PyTorch the first batches of an epoch come from another epoch), "
+            "which would make results depend on `workers`. Batches are built "
+            "with vectorized numpy; one worker keeps up. Received: "
+            f"workers={workers!r}, "
+            f"use_multiprocessing={kwargs.get('use_multiprocessing', False)!r}"
+        )
 
 
 def dtype_name(values):

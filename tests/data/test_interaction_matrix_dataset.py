@@ -17,16 +17,14 @@ def test_rows_densified_per_batch():
     rows = []
     for i in range(len(ds)):
         x, y = ds[i]
-        assert (
-            x["interactions"].shape[1] == 20 and x["interactions"].dtype == np.float32
-        )
-        np.testing.assert_array_equal(x["interactions"], y)
-        rows.append(x["interactions"])
+        assert x.shape[1] == 20 and x.dtype == np.float32
+        np.testing.assert_array_equal(x, y)
+        rows.append(x)
     rows = np.concatenate(rows)
     # Every row exactly once (compare as multisets of rows).
     assert sorted(map(tuple, rows.tolist())) == sorted(map(tuple, m.toarray().tolist()))
     ordered = keras_recsys.data.InteractionMatrixDataset(
-        m, target=2 * m, batch_size=16, shuffle=False, input_name=None
+        m, target=2 * m, batch_size=16, shuffle=False
     )
     x, y = ordered[1]
     np.testing.assert_array_equal(x, m[16:32].toarray())
@@ -37,7 +35,7 @@ def test_fit_autoencoder():
     ds = keras_recsys.data.InteractionMatrixDataset(matrix(), batch_size=16, seed=0)
     inputs = keras.Input(shape=(20,), name="interactions")
     out = keras.layers.Dense(20)(keras.layers.Dense(4, activation="tanh")(inputs))
-    model = keras.Model({"interactions": inputs}, out)
+    model = keras.Model(inputs, out)
     model.compile("adam", "mse")
     history = model.fit(ds, epochs=2, verbose=0)
     assert np.isfinite(history.history["loss"]).all()

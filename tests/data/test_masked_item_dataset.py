@@ -37,7 +37,7 @@ def _all_batches(ds):
     xs, ys, ws = [], [], []
     for i in range(len(ds)):
         x, y, w = ds[i]
-        xs.append(x["item_sequence"])
+        xs.append(x)
         ys.append(y)
         ws.append(w)
     return np.concatenate(xs), np.concatenate(ys), np.concatenate(ws)
@@ -92,7 +92,7 @@ def test_masks_are_redrawn_each_epoch_and_reproducible():
     a = MaskedItemDataset(seqs, NUM_ITEMS, batch_size=50, seed=3)
     b = MaskedItemDataset(seqs, NUM_ITEMS, batch_size=50, seed=3)
     first = a[0]
-    np.testing.assert_array_equal(first[0]["item_sequence"], b[0][0]["item_sequence"])
+    np.testing.assert_array_equal(first[0], b[0][0])
     a.on_epoch_end()
     assert not np.array_equal(first[2], a[0][2])
 

@@ -19,7 +19,7 @@ def test_batches_cover_every_sequence_once_per_epoch():
     ds = keras_recsys.data.SequenceDataset(seqs, batch_size=16, seed=0)
     assert len(ds) == 3
     for _ in range(2):
-        xs = np.concatenate([ds[i][0]["item_sequence"] for i in range(len(ds))])
+        xs = np.concatenate([ds[i][0] for i in range(len(ds))])
         ys = np.concatenate([ds[i][1] for i in range(len(ds))])
         key = lambda a, b: sorted(map(tuple, np.concatenate([a, b], axis=1).tolist()))  # noqa: E731
         assert key(xs, ys) == key(seqs["item_sequence"], seqs["target"])
@@ -27,9 +27,7 @@ def test_batches_cover_every_sequence_once_per_epoch():
     ordered = keras_recsys.data.SequenceDataset(
         seqs["item_sequence"], seqs["target"], batch_size=16, shuffle=False
     )
-    np.testing.assert_array_equal(
-        ordered[0][0]["item_sequence"], seqs["item_sequence"][:16]
-    )
+    np.testing.assert_array_equal(ordered[0][0], seqs["item_sequence"][:16])
 
 
 def test_fit():
@@ -38,7 +36,7 @@ def test_fit():
     inputs = keras.Input(shape=(6,), dtype="int32", name="item_sequence")
     h = keras_recsys.layers.IdEmbedding(31, 8, mask_zero=True)(inputs)
     logits = keras.layers.Dense(31)(h)
-    model = keras.Model({"item_sequence": inputs}, logits)
+    model = keras.Model(inputs, logits)
     model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     history = model.fit(ds, epochs=2, verbose=0)
     assert np.isfinite(history.history["loss"]).all()

@@ -2,6 +2,7 @@
 
 import pathlib
 import sys
+import warnings
 
 import keras
 import numpy as np
@@ -110,9 +111,8 @@ def _label_and_scores(scores, targets, exclude):
     return labels, scores
 
 
-def test_keras_model_scorer_and_progress_bar(capsys):
-    rng = np.random.default_rng(2)
-    users, items, dim = 30, 40, 4
+def _dot_product_model(users, items, dim, rng):
+    """A one-input model scoring `user_table @ item_table.T`, and its tables."""
     user_table = rng.normal(size=(users, dim)).astype("float32")
     item_table = rng.normal(size=(items, dim)).astype("float32")
     user_id = keras.Input(shape=(), dtype="int32", name="user_id")
@@ -122,6 +122,13 @@ def test_keras_model_scorer_and_progress_bar(capsys):
     dense = keras.layers.Dense(items, use_bias=False)
     model = keras.Model(user_id, dense(embedded))
     dense.kernel.assign(item_table.T)
+    return model, user_table, item_table
+
+
+def test_keras_model_scorer_and_progress_bar(capsys):
+    rng = np.random.default_rng(2)
+    users, items = 30, 40
+    model, user_table, item_table = _dot_product_model(users, items, 4, rng)
     targets = [rng.choice(np.arange(1, items), 2, replace=False) for _ in range(users)]
     got = evaluate_topk(
         model, np.arange(users), targets, ks=(5,), batch_size=7, verbose=1
@@ -135,6 +142,21 @@ def test_keras_model_scorer_and_progress_bar(capsys):
     np.testing.assert_allclose(
         got["ndcg@5"], ref.mean("ndcg", labels, scores, 5), rtol=1e-4
     )
+
+
+def test_named_queries_of_a_one_input_model_print_no_structure_warning():
+    rng = np.random.default_rng(3)
+    model, _, _ = _dot_product_model(12, 9, 3, rng)
+    targets = [rng.choice(np.arange(1, 9), 2, replace=False) for _ in range(12)]
+    bare = evaluate_topk(model, np.arange(12), targets, ks=(3,), verbose=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        named = evaluate_topk(
+            model, {"user_id": np.arange(12)}, targets, ks=(3,), verbose=0
+        )
+    messages = [str(w.message) for w in caught]
+    assert not [m for m in messages if "doesn't match the expected" in m], messages
+    assert named == bare
 
 
 def test_sampled_protocol_pairwise_and_gathered():
