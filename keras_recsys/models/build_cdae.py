@@ -2,7 +2,7 @@ import keras
 
 from keras_recsys.layers.cdae_block import CDAEBlock
 from keras_recsys.layers.reserved_id_mask import ReservedIdMask
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models._stamped import stamped_model
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_positive_int
 
@@ -106,19 +106,9 @@ def build_cdae(
         seed=seed,
         name="cdae_block",
     )([rows, user_id])
-    return BuiltModel(
+    return stamped_model(
+        build_cdae,
+        locals(),
         {"interactions": rows, "user_id": user_id},
         ReservedIdMask(name="reserved_id_mask")(outputs),
-        builder="build_cdae",
-        hyperparameters=dict(
-            num_users=num_users,
-            num_items=num_items,
-            hidden_units=hidden_units,
-            dropout=dropout,
-            activation=activation,
-            kernel_regularizer=kernel_regularizer,
-            user_embeddings_regularizer=user_embeddings_regularizer,
-            seed=seed,
-        ),
-        name=name,
     )

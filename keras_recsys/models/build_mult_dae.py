@@ -2,7 +2,7 @@ import keras
 
 from keras_recsys.layers.autoencoder_block import AutoencoderBlock
 from keras_recsys.layers.reserved_id_mask import ReservedIdMask
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models._stamped import stamped_model
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_units
@@ -99,18 +99,9 @@ def build_mult_dae(
         seed=seed,
         name="dae",
     )(inputs)
-    return BuiltModel(
+    return stamped_model(
+        build_mult_dae,
+        locals(),
         inputs,
         ReservedIdMask(name="reserved_id_mask")(outputs),
-        builder="build_mult_dae",
-        hyperparameters=dict(
-            num_items=num_items,
-            hidden_units=hidden_units,
-            latent_dim=latent_dim,
-            dropout=dropout,
-            activation=activation,
-            kernel_regularizer=kernel_regularizer,
-            seed=seed,
-        ),
-        name=name,
     )

@@ -2,7 +2,7 @@ import keras
 
 from keras_recsys.layers.reserved_id_mask import ReservedIdMask
 from keras_recsys.layers.vae_block import VAEBlock
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models._stamped import stamped_model
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_positive_int
 
@@ -107,19 +107,9 @@ def build_mult_vae(
         seed=seed,
         name="vae",
     )(inputs)
-    return BuiltModel(
+    return stamped_model(
+        build_mult_vae,
+        locals(),
         inputs,
         ReservedIdMask(name="reserved_id_mask")(outputs),
-        builder="build_mult_vae",
-        hyperparameters=dict(
-            num_items=num_items,
-            hidden_units=hidden_units,
-            latent_dim=latent_dim,
-            dropout=dropout,
-            activation=activation,
-            beta=beta,
-            kernel_regularizer=kernel_regularizer,
-            seed=seed,
-        ),
-        name=name,
     )

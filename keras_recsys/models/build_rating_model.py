@@ -4,7 +4,7 @@ from keras_recsys.layers.embedding_tower import EmbeddingTower
 from keras_recsys.layers.id_embedding import IdEmbedding
 from keras_recsys.models._feature_inputs import check_disjoint
 from keras_recsys.models._feature_inputs import feature_inputs
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models._stamped import stamped_model
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_bool
 from keras_recsys.utils.validation import check_float
@@ -168,21 +168,6 @@ def build_rating_model(
             )
         if len(terms) > 1:
             rating = keras.layers.Add(name="rating_with_biases")(terms)
-    return BuiltModel(
-        {**user_inputs, **item_inputs},
-        rating,
-        builder="build_rating_model",
-        hyperparameters=dict(
-            user_features=user_features,
-            item_features=item_features,
-            hidden_units=hidden_units,
-            activation=activation,
-            dropout=dropout,
-            id_biases=id_biases,
-            global_mean=global_mean,
-            embeddings_initializer=embeddings_initializer,
-            embeddings_regularizer=embeddings_regularizer,
-            kernel_regularizer=kernel_regularizer,
-        ),
-        name=name,
+    return stamped_model(
+        build_rating_model, locals(), {**user_inputs, **item_inputs}, rating
     )
