@@ -2,14 +2,17 @@ import keras
 
 from keras_recsys.layers.factorization_machine import FactorizationMachine
 from keras_recsys.layers.id_embedding import IdEmbedding
+from keras_recsys.models import _docstrings
 from keras_recsys.models._stamped import stamped_model
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_rate
 from keras_recsys.utils.validation import check_units
 
 
 @keras_recsys_export("keras_recsys.models.build_deepfm")
+@format_docstring(**_docstrings.PAIRS)
 def build_deepfm(
     field_vocabulary_sizes,
     embedding_dim=8,
@@ -43,10 +46,7 @@ def build_deepfm(
     )
     ```
 
-    Private training: one row is one (user, item) pair, so per-row DP-SGD
-    protects a pair; to protect users, group each user's pairs with
-    `keras_recsys.privacy.UserGroupedBatches` and train
-    `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
+    {private_training}
 
     Args:
         field_vocabulary_sizes: dict. Field name -> size of its id table

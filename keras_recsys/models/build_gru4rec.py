@@ -1,7 +1,7 @@
 import keras
 
 from keras_recsys.layers.rnn_sequence_encoder import RNNSequenceEncoder
-from keras_recsys.models._sequence_model import DOCSTRINGS
+from keras_recsys.models import _docstrings
 from keras_recsys.models._sequence_model import check_common
 from keras_recsys.models._sequence_model import sequence_model
 from keras_recsys.utils.api_export import keras_recsys_export
@@ -10,7 +10,7 @@ from keras_recsys.utils.validation import check_positive_int
 
 
 @keras_recsys_export("keras_recsys.models.build_gru4rec")
-@format_docstring(**DOCSTRINGS)
+@format_docstring(**_docstrings.SEQUENCE)
 def build_gru4rec(
     num_items,
     max_len,

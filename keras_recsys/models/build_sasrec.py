@@ -1,5 +1,5 @@
 from keras_recsys.layers.transformer_sequence_encoder import TransformerSequenceEncoder
-from keras_recsys.models._sequence_model import DOCSTRINGS
+from keras_recsys.models import _docstrings
 from keras_recsys.models._sequence_model import check_common
 from keras_recsys.models._sequence_model import sequence_model
 from keras_recsys.utils.api_export import keras_recsys_export
@@ -7,7 +7,7 @@ from keras_recsys.utils.docstrings import format_docstring
 
 
 @keras_recsys_export("keras_recsys.models.build_sasrec")
-@format_docstring(**DOCSTRINGS)
+@format_docstring(**_docstrings.SEQUENCE)
 def build_sasrec(
     num_items,
     max_len,
