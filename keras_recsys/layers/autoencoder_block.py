@@ -3,13 +3,11 @@ from keras import ops
 
 from keras_recsys.layers import _autoencoder_utils as utils
 from keras_recsys.utils.api_export import keras_recsys_export
-from keras_recsys.utils.validation import check_positive_int
-from keras_recsys.utils.validation import check_rate
 from keras_recsys.utils.validation import check_units
 
 
 @keras_recsys_export("keras_recsys.layers.AutoencoderBlock")
-class AutoencoderBlock(keras.layers.Layer):
+class AutoencoderBlock(utils.AutoencoderBase):
     """An autoencoder over rows of the user x item matrix.
 
     Each input row is optionally L2-normalized, corrupted by dropout in
@@ -90,20 +88,8 @@ class AutoencoderBlock(keras.layers.Layer):
             if decoder_units is None
             else check_units("decoder_units", decoder_units)
         )
-        self.output_dim = (
-            None if output_dim is None else check_positive_int("output_dim", output_dim)
-        )
-        self.dropout = check_rate("dropout", dropout)
-        self.l2_normalize = utils.check_bool("l2_normalize", l2_normalize)
-        self.seed = utils.check_seed(seed)
-        super().__init__(**kwargs)
-        self.activation = keras.activations.get(activation)
+        super().__init__(**utils.base_arguments(locals()))
         self.output_activation = keras.activations.get(output_activation)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.input_dropout = keras.layers.Dropout(
-            self.dropout, seed=seed, dtype=self.dtype_policy, name="input_dropout"
-        )
         self.encoder = utils.dense_stack(
             self.hidden_units, self.activation, None, None, self, "encoder"
         )
@@ -125,19 +111,11 @@ class AutoencoderBlock(keras.layers.Layer):
 
     def encode(self, inputs, training=None):
         """Returns the code `(batch, hidden_units[-1])` of `inputs`."""
-        utils.check_finite_rows(self, inputs)
-        x = ops.cast(inputs, self.compute_dtype)
-        if self.l2_normalize:
-            x = utils.l2_normalize_rows(x)
-        x = self.input_dropout(x, training=training)
-        return utils.run_stack(self.encoder, x)
+        return utils.run_stack(self.encoder, self.corrupt(inputs, training))
 
     def call(self, inputs, training=None):
         code = self.encode(inputs, training=training)
         return ops.cast(utils.run_stack(self.decoder, code), self.compute_dtype)
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0], self.output_dim or input_shape[-1])
 
     def get_config(self):
         config = super().get_config()
@@ -145,20 +123,9 @@ class AutoencoderBlock(keras.layers.Layer):
             {
                 "hidden_units": list(self.hidden_units),
                 "decoder_units": list(self.decoder_units),
-                "output_dim": self.output_dim,
-                "activation": keras.activations.serialize(self.activation),
                 "output_activation": keras.activations.serialize(
                     self.output_activation
                 ),
-                "dropout": self.dropout,
-                "l2_normalize": self.l2_normalize,
-                "kernel_initializer": keras.initializers.serialize(
-                    self.kernel_initializer
-                ),
-                "kernel_regularizer": keras.regularizers.serialize(
-                    self.kernel_regularizer
-                ),
-                "seed": self.seed,
             }
         )
         return config

@@ -1,22 +1,12 @@
-import keras
-from keras import ops
-
+from keras_recsys.layers.sequence_encoder_base import DOCSTRINGS
+from keras_recsys.layers.transformer_sequence_encoder import TransformerSequenceEncoder
 from keras_recsys.utils.api_export import keras_recsys_export
-from keras_recsys.utils.validation import check_float
-from keras_recsys.utils.validation import check_positive_int
-from keras_recsys.utils.validation import check_rate
-
-
-def positions_from_end(mask, max_len):
-    """Position of each real item counted back from the last one (0 = last)."""
-    real = ops.cast(mask, "int32")
-    count = ops.sum(real, axis=1, keepdims=True)
-    rank = ops.cumsum(real, axis=1) - 1
-    return ops.clip(count - 1 - rank, 0, max_len - 1)
+from keras_recsys.utils.docstrings import format_docstring
 
 
 @keras_recsys_export("keras_recsys.layers.BidirectionalSequenceEncoder")
-class BidirectionalSequenceEncoder(keras.layers.Layer):
+@format_docstring(**DOCSTRINGS)
+class BidirectionalSequenceEncoder(TransformerSequenceEncoder):
     """A bidirectional self-attention encoder of item sequences (BERT4Rec).
 
     Adds learned position embeddings to the item vectors, normalizes them,
@@ -26,6 +16,8 @@ class BidirectionalSequenceEncoder(keras.layers.Layer):
     connection and layer normalization. Unlike
     `keras_recsys.layers.TransformerSequenceEncoder` (causal, SASRec), every
     position attends to the items before *and* after it.
+    It is that layer with `causal=False` and `scale_inputs=False`, and BERT's
+    defaults.
 
     Padding is read from the mask of the inputs (id 0 from an embedding with
     `mask_zero=True`): padded positions are never attended to and their
@@ -49,16 +41,16 @@ class BidirectionalSequenceEncoder(keras.layers.Layer):
             Defaults to `1e-6`.
         positions_initializer: initializer of the position table. Defaults
             to `"glorot_uniform"`.
-        **kwargs: base layer arguments (`name`, `dtype`, ...).
+        **kwargs: `return_sequences` (defaults to `True`) and
+            `sequence_length` as in
+            `keras_recsys.layers.TransformerSequenceEncoder`, and base layer
+            arguments (`name`, `dtype`, ...).
 
-    Call arguments:
-        inputs: float tensor `(batch, steps, dim)` of item vectors.
-        mask: optional boolean tensor `(batch, steps)`, True at real items.
-        training: bool. Whether dropout is active.
+    {call_arguments}
 
     Returns:
-        A tensor `(batch, steps, dim)`, zero at padded positions; the mask is
-        passed on.
+        A tensor `(batch, steps, dim)`, zero at padded positions (the mask
+        is passed on), or `(batch, dim)` with `return_sequences=False`.
 
     Example:
 
@@ -66,10 +58,12 @@ class BidirectionalSequenceEncoder(keras.layers.Layer):
     import numpy as np
     import keras_recsys
 
-    ids = np.array([[0, 0, 3, 7, 2], [5, 1, 0, 0, 0]])
-    items = keras_recsys.layers.IdEmbedding(10, 8, mask_zero=True)
-    encoder = keras_recsys.layers.BidirectionalSequenceEncoder(max_len=5)
-    states = encoder(items(ids))  # (2, 5, 8)
+    # Item codes 1..9, 0 for padding, and the [MASK] token 10 to predict.
+    items = keras_recsys.layers.MaskedItemEmbedding(10, 8, mask_zero=True)
+    ids = np.array([[0, 3, 7, 10], [5, 1, 10, 0]])
+    states = keras_recsys.layers.BidirectionalSequenceEncoder(max_len=4)(
+        items(ids)
+    )  # (2, 4, 8): the [MASK] positions see the items on both sides
     ```
 
     References:
@@ -92,121 +86,20 @@ class BidirectionalSequenceEncoder(keras.layers.Layer):
         positions_initializer="glorot_uniform",
         **kwargs,
     ):
-        self.max_len = check_positive_int("max_len", max_len)
-        self.num_blocks = check_positive_int("num_blocks", num_blocks)
-        self.num_heads = check_positive_int("num_heads", num_heads)
-        if feedforward_dim is not None:
-            feedforward_dim = check_positive_int("feedforward_dim", feedforward_dim)
-        self.feedforward_dim = feedforward_dim
-        self.dropout = check_rate("dropout", dropout)
-        self.layer_norm_epsilon = check_float(
-            "layer_norm_epsilon", layer_norm_epsilon, min_value=0.0, exclusive_min=True
+        super().__init__(
+            max_len,
+            num_blocks=num_blocks,
+            num_heads=num_heads,
+            feedforward_dim=feedforward_dim,
+            dropout=dropout,
+            layer_norm_epsilon=layer_norm_epsilon,
+            scale_inputs=False,
+            positions_initializer=positions_initializer,
+            causal=False,
+            **kwargs,
         )
-        super().__init__(**kwargs)
-        self.positions_initializer = keras.initializers.get(positions_initializer)
-        self.supports_masking = True
-
-    def _norm(self, name, shape):
-        norm = keras.layers.LayerNormalization(
-            epsilon=self.layer_norm_epsilon, dtype=self.dtype_policy, name=name
-        )
-        norm.build(shape)
-        return norm
-
-    def build(self, input_shape):
-        if len(input_shape) != 3 or input_shape[-1] is None:
-            raise ValueError(
-                "`inputs` must have shape (batch, steps, dim) with a known dim. "
-                f"Received: input_shape={input_shape}"
-            )
-        steps, dim = input_shape[1], input_shape[2]
-        if steps is not None and steps > self.max_len:
-            raise ValueError(
-                f"`inputs` has {steps} steps, more than max_len={self.max_len}."
-            )
-        if dim % self.num_heads:
-            raise ValueError(
-                f"`num_heads`={self.num_heads} must divide the input size {dim}."
-            )
-        ffn_dim = self.feedforward_dim or 4 * dim
-        policy = self.dtype_policy
-        shape = (None, steps, dim)
-        self.positions = self.add_weight(
-            name="positions",
-            shape=(self.max_len, dim),
-            initializer=self.positions_initializer,
-        )
-        self.input_norm = self._norm("input_norm", shape)
-        self.dropout_layer = keras.layers.Dropout(self.dropout, dtype=policy)
-        self.attentions, self.attention_norms = [], []
-        self.feedforward_inners, self.feedforward_outers = [], []
-        self.feedforward_norms = []
-        for i in range(self.num_blocks):
-            attention = keras.layers.MultiHeadAttention(
-                self.num_heads,
-                dim // self.num_heads,
-                dropout=self.dropout,
-                dtype=policy,
-                name=f"block{i}_attention",
-            )
-            attention.build(shape, shape)
-            inner = keras.layers.Dense(
-                ffn_dim, activation="gelu", dtype=policy, name=f"block{i}_ffn_inner"
-            )
-            inner.build(shape)
-            outer = keras.layers.Dense(dim, dtype=policy, name=f"block{i}_ffn_outer")
-            outer.build((None, steps, ffn_dim))
-            self.attentions.append(attention)
-            self.attention_norms.append(self._norm(f"block{i}_attention_norm", shape))
-            self.feedforward_inners.append(inner)
-            self.feedforward_outers.append(outer)
-            self.feedforward_norms.append(
-                self._norm(f"block{i}_feedforward_norm", shape)
-            )
-        self.built = True
-
-    def call(self, inputs, training=None, mask=None):
-        x = ops.cast(inputs, self.compute_dtype)
-        if mask is None:
-            mask = ops.ones(ops.shape(x)[:2], dtype="bool")
-        mask = ops.cast(mask, "bool")
-        keep = ops.expand_dims(ops.cast(mask, x.dtype), -1)
-        positions = ops.take(
-            self.positions, positions_from_end(mask, self.max_len), axis=0
-        )
-        x = self.input_norm(x + ops.cast(positions, x.dtype))
-        x = self.dropout_layer(x, training=training) * keep
-        # Every query sees every real key, before or after it.
-        attention_mask = ops.expand_dims(mask, 1)
-        for i in range(self.num_blocks):
-            h = self.attentions[i](
-                x, x, attention_mask=attention_mask, training=training
-            )
-            x = self.attention_norms[i](x + self.dropout_layer(h, training=training))
-            h = self.feedforward_outers[i](self.feedforward_inners[i](x))
-            h = self.dropout_layer(h, training=training)
-            x = self.feedforward_norms[i](x + h) * keep
-        return x
-
-    def compute_mask(self, inputs, mask=None):
-        return mask
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
 
     def get_config(self):
         config = super().get_config()
-        config.update(
-            {
-                "max_len": self.max_len,
-                "num_blocks": self.num_blocks,
-                "num_heads": self.num_heads,
-                "feedforward_dim": self.feedforward_dim,
-                "dropout": self.dropout,
-                "layer_norm_epsilon": self.layer_norm_epsilon,
-                "positions_initializer": keras.initializers.serialize(
-                    self.positions_initializer
-                ),
-            }
-        )
+        del config["scale_inputs"], config["causal"]  # fixed by this layout
         return config

@@ -5,11 +5,10 @@ from keras_recsys.layers import _autoencoder_utils as utils
 from keras_recsys.layers.id_embedding import IdEmbedding
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_positive_int
-from keras_recsys.utils.validation import check_rate
 
 
 @keras_recsys_export("keras_recsys.layers.CDAEBlock")
-class CDAEBlock(keras.layers.Layer):
+class CDAEBlock(utils.AutoencoderBase):
     """The Collaborative Denoising Autoencoder: a DAE with a user node.
 
     Computes `h = activation(W x_tilde + V[u] + b)` and the logits
@@ -88,24 +87,12 @@ class CDAEBlock(keras.layers.Layer):
     ):
         self.num_users = check_positive_int("num_users", num_users)
         self.hidden_units = check_positive_int("hidden_units", hidden_units)
-        self.output_dim = (
-            None if output_dim is None else check_positive_int("output_dim", output_dim)
-        )
-        self.dropout = check_rate("dropout", dropout)
-        self.l2_normalize = utils.check_bool("l2_normalize", l2_normalize)
-        self.seed = utils.check_seed(seed)
-        super().__init__(**kwargs)
-        self.activation = keras.activations.get(activation)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
+        super().__init__(**utils.base_arguments(locals()))
         self.user_embeddings_initializer = keras.initializers.get(
             user_embeddings_initializer
         )
         self.user_embeddings_regularizer = keras.regularizers.get(
             user_embeddings_regularizer
-        )
-        self.input_dropout = keras.layers.Dropout(
-            self.dropout, seed=seed, dtype=self.dtype_policy, name="input_dropout"
         )
         self.hidden = keras.layers.Dense(
             self.hidden_units,
@@ -124,16 +111,7 @@ class CDAEBlock(keras.layers.Layer):
         )
 
     def _split(self, inputs):
-        if (
-            not isinstance(inputs, (list, tuple))
-            or len(inputs) != 2
-            or any(x is None or isinstance(x, int) for x in inputs)
-        ):
-            raise ValueError(
-                "`inputs` of CDAEBlock must be a list [interactions, user_id]. "
-                f"Received: inputs={inputs!r}"
-            )
-        return inputs[0], inputs[1]
+        return utils.split_pair(self, inputs, "interactions, user_id")
 
     def build(self, input_shape):
         rows_shape, user_shape = self._split(input_shape)
@@ -159,11 +137,7 @@ class CDAEBlock(keras.layers.Layer):
 
     def call(self, inputs, training=None):
         rows, user_id = self._split(inputs)
-        utils.check_finite_rows(self, rows, name="interactions")
-        x = ops.cast(rows, self.compute_dtype)
-        if self.l2_normalize:
-            x = utils.l2_normalize_rows(x)
-        x = self.input_dropout(x, training=training)
+        x = self.corrupt(rows, training, name="interactions")
         if len(user_id.shape) == 2:
             user_id = ops.squeeze(user_id, axis=-1)
         h = self.activation(self.hidden(x) + self.user_embedding(user_id))
@@ -179,23 +153,12 @@ class CDAEBlock(keras.layers.Layer):
             {
                 "num_users": self.num_users,
                 "hidden_units": self.hidden_units,
-                "output_dim": self.output_dim,
-                "activation": keras.activations.serialize(self.activation),
-                "dropout": self.dropout,
-                "l2_normalize": self.l2_normalize,
-                "kernel_initializer": keras.initializers.serialize(
-                    self.kernel_initializer
-                ),
-                "kernel_regularizer": keras.regularizers.serialize(
-                    self.kernel_regularizer
-                ),
                 "user_embeddings_initializer": keras.initializers.serialize(
                     self.user_embeddings_initializer
                 ),
                 "user_embeddings_regularizer": keras.regularizers.serialize(
                     self.user_embeddings_regularizer
                 ),
-                "seed": self.seed,
             }
         )
         return config

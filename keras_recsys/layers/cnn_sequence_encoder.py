@@ -1,14 +1,17 @@
 import keras
 from keras import ops
 
+from keras_recsys.layers.sequence_encoder_base import DOCSTRINGS
 from keras_recsys.layers.sequence_encoder_base import SequenceEncoderBase
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_int
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_rate
 
 
 @keras_recsys_export("keras_recsys.layers.CNNSequenceEncoder")
+@format_docstring(**DOCSTRINGS)
 class CNNSequenceEncoder(SequenceEncoderBase):
     """A convolutional encoder of the most recent items (Caser).
 
@@ -43,14 +46,10 @@ class CNNSequenceEncoder(SequenceEncoderBase):
             `False` the vector of the last real position. Defaults to `False`.
         kernel_initializer: initializer of the filters. Defaults to
             `"glorot_uniform"`.
-        sequence_length: int or None. When set, inputs must have exactly
-            this many steps. Defaults to `None`.
+        {sequence_length_arg}
         **kwargs: base layer arguments (`name`, `dtype`, ...).
 
-    Call arguments:
-        inputs: float tensor `(batch, steps, dim)` of item vectors.
-        mask: optional boolean tensor `(batch, steps)`, True at real items.
-        training: bool. Whether dropout is active.
+    {call_arguments}
 
     Returns:
         `(batch, steps, output_dim)` if `return_sequences`, else

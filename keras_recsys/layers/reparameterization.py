@@ -1,7 +1,9 @@
 import keras
 from keras import ops
 
+from keras_recsys.layers._autoencoder_utils import split_pair
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_seed
 
 
 @keras_recsys_export("keras_recsys.layers.Reparameterization")
@@ -45,25 +47,12 @@ class Reparameterization(keras.layers.Layer):
     """
 
     def __init__(self, seed=None, **kwargs):
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-            raise TypeError(
-                f"`seed` must be an integer or None. Received: seed={seed!r}"
-            )
+        self.seed = check_seed("seed", seed)
         super().__init__(**kwargs)
-        self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def _split(self, inputs):
-        if (
-            not isinstance(inputs, (list, tuple))
-            or len(inputs) != 2
-            or any(x is None or isinstance(x, int) for x in inputs)
-        ):
-            raise ValueError(
-                "`inputs` of Reparameterization must be a list [mean, log_var]. "
-                f"Received: inputs={inputs!r}"
-            )
-        return inputs[0], inputs[1]
+        return split_pair(self, inputs, "mean, log_var")
 
     def build(self, input_shape):
         mean_shape, log_var_shape = self._split(input_shape)

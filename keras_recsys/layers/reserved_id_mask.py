@@ -5,6 +5,8 @@ from keras import ops
 
 from keras_recsys.layers.tied_item_embedding import large_negative
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.validation import check_non_negative_int
+from keras_recsys.utils.validation import fail
 
 
 @keras_recsys_export("keras_recsys.layers.ReservedIdMask")
@@ -42,15 +44,12 @@ class ReservedIdMask(keras.layers.Layer):
     """
 
     def __init__(self, columns=(0,), **kwargs):
+        if not isinstance(columns, (list, tuple)):
+            fail("columns", "a sequence of non-negative integers", columns, TypeError)
+        columns = tuple(
+            check_non_negative_int(f"columns[{i}]", c) for i, c in enumerate(columns)
+        )
         super().__init__(**kwargs)
-        columns = tuple(columns) if isinstance(columns, (list, tuple)) else None
-        if columns is None or not all(
-            isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in columns
-        ):
-            raise ValueError(
-                "`columns` must be a sequence of non-negative ints. "
-                f"Received: columns={columns!r}"
-            )
         self.columns = columns
 
     def call(self, inputs):

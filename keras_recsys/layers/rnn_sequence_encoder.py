@@ -1,7 +1,9 @@
 import keras
 
+from keras_recsys.layers.sequence_encoder_base import DOCSTRINGS
 from keras_recsys.layers.sequence_encoder_base import SequenceEncoderBase
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_rate
@@ -10,6 +12,7 @@ CELLS = ("gru", "lstm")
 
 
 @keras_recsys_export("keras_recsys.layers.RNNSequenceEncoder")
+@format_docstring(**DOCSTRINGS)
 class RNNSequenceEncoder(SequenceEncoderBase):
     """A stacked GRU or LSTM encoder of item sequences (GRU4Rec).
 
@@ -33,14 +36,10 @@ class RNNSequenceEncoder(SequenceEncoderBase):
             size by a dense layer (GRU4Rec's projection back to the item
             embedding size); `None` returns the `units` states. Defaults to
             `None`.
-        sequence_length: int or None. When set, inputs must have exactly
-            this many steps. Defaults to `None`.
+        {sequence_length_arg}
         **kwargs: base layer arguments (`name`, `dtype`, ...).
 
-    Call arguments:
-        inputs: float tensor `(batch, steps, dim)` of item vectors.
-        mask: optional boolean tensor `(batch, steps)`, True at real items.
-        training: bool. Whether dropout is active.
+    {call_arguments}
 
     Returns:
         `(batch, steps, size)` if `return_sequences`, else `(batch, size)`,

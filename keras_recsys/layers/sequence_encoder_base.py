@@ -8,6 +8,19 @@ from keras_recsys.layers.last_real_position import last_real_index
 from keras_recsys.utils.validation import check_bool
 from keras_recsys.utils.validation import check_positive_int
 
+# Docstring paragraphs every encoder shares, filled in by
+# `keras_recsys.utils.docstrings.format_docstring`.
+DOCSTRINGS = {
+    "sequence_length_arg": """\
+sequence_length: int or None. When set, inputs must have exactly
+    this many steps. Defaults to `None`.""",
+    "call_arguments": """\
+Call arguments:
+    inputs: float tensor `(batch, steps, dim)` of item vectors.
+    mask: optional boolean tensor `(batch, steps)`, True at real items.
+    training: bool. Whether dropout is active.""",
+}
+
 
 class SequenceEncoderBase(keras.layers.Layer):
     """What every sequence encoder shares: masks, lengths, the last position.

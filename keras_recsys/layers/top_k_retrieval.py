@@ -137,8 +137,7 @@ class TopKRetrieval(keras.layers.Layer):
                 f"`ids` must have shape ({self.num_candidates},). "
                 f"Received shape {ids.shape}"
             )
-        if not np.issubdtype(ids.dtype, np.integer):
-            raise TypeError(f"`ids` must be integers. Received dtype {ids.dtype}")
+        check_integer_ids("ids", ids)
         # The ids are stored as int32: a larger id would wrap to another one.
         info = _INT32
         if ids.size and (ids.min() < info.min or ids.max() > info.max):

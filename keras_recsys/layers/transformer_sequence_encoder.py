@@ -3,9 +3,11 @@ import math
 import keras
 from keras import ops
 
+from keras_recsys.layers.sequence_encoder_base import DOCSTRINGS
 from keras_recsys.layers.sequence_encoder_base import SequenceEncoderBase
 from keras_recsys.layers.sequence_encoder_base import check_bool
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_rate
@@ -17,22 +19,39 @@ def real_positions(mask, max_len):
     return ops.clip(ranks, 0, max_len - 1)
 
 
-@keras_recsys_export("keras_recsys.layers.TransformerSequenceEncoder")
-class TransformerSequenceEncoder(SequenceEncoderBase):
-    """A causal self-attention encoder of item sequences (SASRec).
+def positions_from_end(mask, max_len):
+    """Position of each real item counted back from the last one (0 = last)."""
+    real = ops.cast(mask, "int32")
+    count = ops.sum(real, axis=1, keepdims=True)
+    rank = ops.cumsum(real, axis=1) - 1
+    return ops.clip(count - 1 - rank, 0, max_len - 1)
 
-    Adds learned positional embeddings to the item vectors, then applies
-    `num_blocks` blocks of causal multi-head self-attention and a point-wise
-    feed-forward network, each with layer normalization (pre-norm), dropout
-    and a residual connection, then a final layer normalization.
+
+@keras_recsys_export("keras_recsys.layers.TransformerSequenceEncoder")
+@format_docstring(**DOCSTRINGS)
+class TransformerSequenceEncoder(SequenceEncoderBase):
+    """A self-attention encoder of item sequences (SASRec, or BERT4Rec's).
+
+    With `causal=True` (SASRec): adds learned positional embeddings to the
+    item vectors, then applies `num_blocks` blocks of causal multi-head
+    self-attention and a point-wise ReLU feed-forward network, each with
+    layer normalization (pre-norm), dropout and a residual connection, then
+    a final layer normalization. Attention is causal: the output at a
+    position never depends on later positions. Position embeddings count the
+    real items of each row (the first real item has position 0).
+
+    With `causal=False` (the BERT layout of
+    `keras_recsys.layers.BidirectionalSequenceEncoder`): every position
+    attends to the items before *and* after it; the item vectors plus their
+    positions are layer-normalized, and each block is post-norm (dropout, a
+    residual connection, then layer normalization) with a GELU feed-forward
+    network. Positions count back from the last real item (the newest item
+    always has position 0).
 
     Padding is read from the mask of the inputs (id 0 from an embedding with
     `mask_zero=True`): padded positions are never attended to and their
-    outputs are zero. Position embeddings count the real items of each row
-    (the first real item has position 0), so the outputs at the real
-    positions do not depend on how much padding surrounds the sequence,
-    left or right. Attention is causal: the output at a position never
-    depends on later positions.
+    outputs are zero, and the outputs at the real positions do not depend
+    on how much padding surrounds the sequence, left or right.
 
     Args:
         max_len: int. Most real items a sequence can hold; the number of
@@ -41,7 +60,8 @@ class TransformerSequenceEncoder(SequenceEncoderBase):
         num_heads: int. Attention heads; must divide the input size.
             Defaults to `1`.
         feedforward_dim: int or None. Width of the feed-forward network;
-            `None` uses the input size. Defaults to `None`.
+            `None` uses the input size (`causal=True`) or four times it
+            (`causal=False`, as BERT). Defaults to `None`.
         dropout: float. Dropout rate on the inputs, attention weights and
             block outputs. Defaults to `0.2`.
         layer_norm_epsilon: float. Epsilon of the layer normalizations.
@@ -50,16 +70,14 @@ class TransformerSequenceEncoder(SequenceEncoderBase):
             `sqrt(dim)` before the positions are added. Defaults to `True`.
         return_sequences: bool. `True` returns every position's vector,
             `False` the vector of the last real position. Defaults to `True`.
-        sequence_length: int or None. When set, inputs must have exactly
-            this many steps. Defaults to `None`.
+        {sequence_length_arg}
         positions_initializer: initializer of the position table. Defaults
             to `"glorot_uniform"`.
+        causal: bool. `True` for the causal pre-norm SASRec layout, `False`
+            for the bidirectional post-norm BERT layout. Defaults to `True`.
         **kwargs: base layer arguments (`name`, `dtype`, ...).
 
-    Call arguments:
-        inputs: float tensor `(batch, steps, dim)` of item vectors.
-        mask: optional boolean tensor `(batch, steps)`, True at real items.
-        training: bool. Whether dropout is active.
+    {call_arguments}
 
     Returns:
         `(batch, steps, dim)` if `return_sequences`, else `(batch, dim)`.
@@ -95,6 +113,7 @@ class TransformerSequenceEncoder(SequenceEncoderBase):
         return_sequences=True,
         positions_initializer="glorot_uniform",
         sequence_length=None,
+        causal=True,
         **kwargs,
     ):
         self.max_len = check_positive_int("max_len", max_len)
@@ -108,11 +127,19 @@ class TransformerSequenceEncoder(SequenceEncoderBase):
             "layer_norm_epsilon", layer_norm_epsilon, min_value=0.0, exclusive_min=True
         )
         self.scale_inputs = check_bool("scale_inputs", scale_inputs)
+        self.causal = check_bool("causal", causal)
         super().__init__(return_sequences, sequence_length=sequence_length, **kwargs)
         self.positions_initializer = keras.initializers.get(positions_initializer)
 
     def output_size(self, input_shape):
         return input_shape[-1]
+
+    def _norm(self, name, shape):
+        norm = keras.layers.LayerNormalization(
+            epsilon=self.layer_norm_epsilon, dtype=self.dtype_policy, name=name
+        )
+        norm.build(shape)
+        return norm
 
     def build_encoder(self, input_shape):
         steps, dim = input_shape[1], input_shape[2]
@@ -125,26 +152,26 @@ class TransformerSequenceEncoder(SequenceEncoderBase):
                 f"`num_heads`={self.num_heads} must divide the input size {dim}."
             )
         self.dim = dim
-        ffn_dim = self.feedforward_dim or dim
+        ffn_dim = self.feedforward_dim or (dim if self.causal else 4 * dim)
         policy = self.dtype_policy
+        shape = (None, steps, dim)
         self.positions = self.add_weight(
             name="positions",
             shape=(self.max_len, dim),
             initializer=self.positions_initializer,
         )
-        self.input_dropout = keras.layers.Dropout(self.dropout, dtype=policy)
+        # The attribute names are those the two layouts have always saved
+        # their weights under (`.keras` files of either still load).
+        if self.causal:
+            self.input_dropout = keras.layers.Dropout(self.dropout, dtype=policy)
+            self.block_dropouts = []
+        else:
+            self.input_norm = self._norm("input_norm", shape)
+            self.dropout_layer = keras.layers.Dropout(self.dropout, dtype=policy)
         self.attention_norms, self.attentions = [], []
         self.feedforward_norms, self.feedforward_inners = [], []
-        self.feedforward_outers, self.block_dropouts = [], []
-        shape = (None, steps, dim)
+        self.feedforward_outers = []
         for i in range(self.num_blocks):
-            norm = keras.layers.LayerNormalization(
-                epsilon=self.layer_norm_epsilon,
-                dtype=policy,
-                name=f"block{i}_attention_norm",
-            )
-            norm.build(shape)
-            self.attention_norms.append(norm)
             attention = keras.layers.MultiHeadAttention(
                 self.num_heads,
                 dim // self.num_heads,
@@ -153,51 +180,76 @@ class TransformerSequenceEncoder(SequenceEncoderBase):
                 name=f"block{i}_attention",
             )
             attention.build(shape, shape)
-            self.attentions.append(attention)
-            norm = keras.layers.LayerNormalization(
-                epsilon=self.layer_norm_epsilon,
-                dtype=policy,
-                name=f"block{i}_feedforward_norm",
-            )
-            norm.build(shape)
-            self.feedforward_norms.append(norm)
+            attention_norm = self._norm(f"block{i}_attention_norm", shape)
             inner = keras.layers.Dense(
-                ffn_dim, activation="relu", dtype=policy, name=f"block{i}_ffn_inner"
+                ffn_dim,
+                activation="relu" if self.causal else "gelu",
+                dtype=policy,
+                name=f"block{i}_ffn_inner",
             )
             inner.build(shape)
-            self.feedforward_inners.append(inner)
             outer = keras.layers.Dense(dim, dtype=policy, name=f"block{i}_ffn_outer")
             outer.build((None, steps, ffn_dim))
+            feedforward_norm = self._norm(f"block{i}_feedforward_norm", shape)
+            # Sublayers are tracked in the order they run: each norm before
+            # its sublayer in the pre-norm layout, after it in the post-norm.
+            if self.causal:
+                self.attention_norms.append(attention_norm)
+                self.attentions.append(attention)
+                self.feedforward_norms.append(feedforward_norm)
+            else:
+                self.attentions.append(attention)
+                self.attention_norms.append(attention_norm)
+            self.feedforward_inners.append(inner)
             self.feedforward_outers.append(outer)
-            self.block_dropouts.append(keras.layers.Dropout(self.dropout, dtype=policy))
-        self.output_norm = keras.layers.LayerNormalization(
-            epsilon=self.layer_norm_epsilon, dtype=policy, name="output_norm"
-        )
-        self.output_norm.build((None, steps, dim))
+            if self.causal:
+                self.block_dropouts.append(
+                    keras.layers.Dropout(self.dropout, dtype=policy)
+                )
+            else:
+                self.feedforward_norms.append(feedforward_norm)
+        if self.causal:
+            self.output_norm = self._norm("output_norm", shape)
+
+    def _residual(self, x, norm, sublayer, dropout, training):
+        if self.causal:  # pre-norm (SASRec)
+            return x + dropout(sublayer(norm(x)), training=training)
+        return norm(x + dropout(sublayer(x), training=training))  # post-norm (BERT)
 
     def encode(self, x, mask, training):
-        steps = ops.shape(x)[1]
         keep = ops.expand_dims(ops.cast(mask, x.dtype), -1)
         if self.scale_inputs:
             x = x * ops.cast(math.sqrt(self.dim), x.dtype)
-        positions = ops.take(self.positions, real_positions(mask, self.max_len), axis=0)
+        where = real_positions if self.causal else positions_from_end
+        positions = ops.take(self.positions, where(mask, self.max_len), axis=0)
         x = x + ops.cast(positions, x.dtype)
-        x = self.input_dropout(x, training=training) * keep
-        index = ops.arange(steps)
-        causal = ops.expand_dims(index, 1) >= ops.expand_dims(index, 0)
-        attention_mask = ops.logical_and(
-            ops.expand_dims(causal, 0), ops.expand_dims(mask, 1)
-        )
-        for i in range(self.num_blocks):
-            h = self.attention_norms[i](x)
-            h = self.attentions[i](
-                h, h, attention_mask=attention_mask, training=training
+        if self.causal:
+            x = self.input_dropout(x, training=training) * keep
+            index = ops.arange(ops.shape(x)[1])
+            causal = ops.expand_dims(index, 1) >= ops.expand_dims(index, 0)
+            attention_mask = ops.logical_and(
+                ops.expand_dims(causal, 0), ops.expand_dims(mask, 1)
             )
-            x = x + self.block_dropouts[i](h, training=training)
-            h = self.feedforward_norms[i](x)
-            h = self.feedforward_outers[i](self.feedforward_inners[i](h))
-            x = (x + self.block_dropouts[i](h, training=training)) * keep
-        return self.output_norm(x)
+        else:
+            x = self.dropout_layer(self.input_norm(x), training=training) * keep
+            attention_mask = ops.expand_dims(mask, 1)  # every real key
+        for i in range(self.num_blocks):
+            dropout = self.block_dropouts[i] if self.causal else self.dropout_layer
+
+            def attend(h, i=i):
+                return self.attentions[i](
+                    h, h, attention_mask=attention_mask, training=training
+                )
+
+            def feed_forward(h, i=i):
+                return self.feedforward_outers[i](self.feedforward_inners[i](h))
+
+            x = self._residual(x, self.attention_norms[i], attend, dropout, training)
+            x = self._residual(
+                x, self.feedforward_norms[i], feed_forward, dropout, training
+            )
+            x = x * keep
+        return self.output_norm(x) if self.causal else x
 
     def get_config(self):
         config = super().get_config()
@@ -213,6 +265,7 @@ class TransformerSequenceEncoder(SequenceEncoderBase):
                 "positions_initializer": keras.initializers.serialize(
                     self.positions_initializer
                 ),
+                "causal": self.causal,
             }
         )
         return config

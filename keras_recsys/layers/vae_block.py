@@ -6,12 +6,11 @@ from keras_recsys.layers.reparameterization import Reparameterization
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_positive_int
-from keras_recsys.utils.validation import check_rate
 from keras_recsys.utils.validation import check_units
 
 
 @keras_recsys_export("keras_recsys.layers.VAEBlock")
-class VAEBlock(keras.layers.Layer):
+class VAEBlock(utils.AutoencoderBase):
     """A variational autoencoder over user rows (Mult-VAE's network).
 
     The input row `x` (a user's interactions over all items) is optionally
@@ -103,20 +102,8 @@ class VAEBlock(keras.layers.Layer):
             if decoder_units is None
             else check_units("decoder_units", decoder_units)
         )
-        self.output_dim = (
-            None if output_dim is None else check_positive_int("output_dim", output_dim)
-        )
-        self.dropout = check_rate("dropout", dropout)
-        self.l2_normalize = utils.check_bool("l2_normalize", l2_normalize)
         self.initial_beta = check_float("beta", beta, min_value=0.0)
-        self.seed = utils.check_seed(seed)
-        super().__init__(**kwargs)
-        self.activation = keras.activations.get(activation)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.input_dropout = keras.layers.Dropout(
-            self.dropout, seed=seed, dtype=self.dtype_policy, name="input_dropout"
-        )
+        super().__init__(**utils.base_arguments(locals()))
         self.encoder = utils.dense_stack(
             self.hidden_units,
             self.activation,
@@ -163,12 +150,7 @@ class VAEBlock(keras.layers.Layer):
 
     def encode(self, inputs, training=None):
         """Returns `(mean, log_var)` of `q(z | inputs)`, each `(batch, latent_dim)`."""
-        utils.check_finite_rows(self, inputs)
-        x = ops.cast(inputs, self.compute_dtype)
-        if self.l2_normalize:
-            x = utils.l2_normalize_rows(x)
-        x = self.input_dropout(x, training=training)
-        h = utils.run_stack(self.encoder, x)
+        h = utils.run_stack(self.encoder, self.corrupt(inputs, training))
         mean = h[:, : self.latent_dim]
         log_var = h[:, self.latent_dim :]
         return mean, log_var
@@ -191,9 +173,6 @@ class VAEBlock(keras.layers.Layer):
         z = self.reparameterization([mean, log_var], training=training)
         return ops.cast(self.decode(z), self.compute_dtype)
 
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0], self.output_dim or input_shape[-1])
-
     def get_config(self):
         config = super().get_config()
         config.update(
@@ -201,18 +180,7 @@ class VAEBlock(keras.layers.Layer):
                 "latent_dim": self.latent_dim,
                 "hidden_units": list(self.hidden_units),
                 "decoder_units": list(self.decoder_units),
-                "output_dim": self.output_dim,
-                "activation": keras.activations.serialize(self.activation),
-                "dropout": self.dropout,
-                "l2_normalize": self.l2_normalize,
                 "beta": self.initial_beta,
-                "kernel_initializer": keras.initializers.serialize(
-                    self.kernel_initializer
-                ),
-                "kernel_regularizer": keras.regularizers.serialize(
-                    self.kernel_regularizer
-                ),
-                "seed": self.seed,
             }
         )
         return config

@@ -5,6 +5,8 @@ import keras
 from keras_recsys.layers.last_real_position import LastRealPosition
 from keras_recsys.layers.tied_item_embedding import TRAINING_OUTPUTS
 from keras_recsys.layers.tied_item_embedding import TiedItemEmbedding
+from keras_recsys.models._stamped import stamped_model
+from keras_recsys.models.built_model import BuiltModel
 from keras_recsys.models.sequential_recommender import SequentialRecommender
 from keras_recsys.utils.validation import check_int
 from keras_recsys.utils.validation import check_one_of
@@ -20,38 +22,37 @@ def check_common(num_items, max_len, embedding_dim, num_candidates, training_out
     check_one_of("training_output", training_output, TRAINING_OUTPUTS)
 
 
-def sequence_model(
-    name,
-    num_items,
-    max_len,
-    embedding_dim,
-    encode,
-    num_candidates,
-    training_output,
-    seed=None,
-):
+def sequence_model(builder, arguments, encode):
     """Builds item_sequence -> encoder -> tied next-item scores.
 
-    `encode` maps the embedded sequence (with its mask) to per-position
-    vectors of size `embedding_dim`. One model trains and recommends: the
-    head (`TiedItemEmbedding(mode="next_item")`) scores every position in
+    `builder` is the `build_*` function and `arguments` its `locals()`
+    (read for the sizes, `num_candidates`, `training_output`, `seed` and
+    `name`, and stamped on the model). `encode` maps the embedded sequence
+    (with its mask) to per-position vectors of size `embedding_dim`. One
+    model trains and recommends: the head
+    (`TiedItemEmbedding(mode="next_item")`) scores every position in
     training steps and the last real position otherwise.
     """
+    max_len, num_candidates = arguments["max_len"], arguments["num_candidates"]
     item_sequence = keras.Input(shape=(max_len,), dtype="int32", name="item_sequence")
     items = TiedItemEmbedding(
-        num_items,
-        embedding_dim,
+        arguments["num_items"],
+        arguments["embedding_dim"],
         mask_zero=True,
-        seed=seed,
+        seed=arguments["seed"],
         embeddings_initializer=keras.initializers.RandomNormal(stddev=0.05),
         name="item_embedding",
     )
     states = encode(items(item_sequence))
     if num_candidates is None:
-        outputs = items(states, mode="next_item", training_output=training_output)
-        return SequentialRecommender(item_sequence, outputs, name=name)
+        outputs = items(
+            states, mode="next_item", training_output=arguments["training_output"]
+        )
+        return stamped_model(
+            builder, arguments, item_sequence, outputs, SequentialRecommender
+        )
     last = LastRealPosition(name="last_real_position")(states)
     candidates = keras.Input(shape=(num_candidates,), dtype="int32", name="candidates")
     outputs = items([last, candidates], mode="candidates")
     inputs = {"item_sequence": item_sequence, "candidates": candidates}
-    return keras.Model(inputs, outputs, name=name)
+    return stamped_model(builder, arguments, inputs, outputs, BuiltModel)

@@ -1,7 +1,7 @@
 import keras
 
 from keras_recsys.layers.autoencoder_block import AutoencoderBlock
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models._stamped import stamped_model
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_positive_int
 
@@ -90,15 +90,4 @@ def build_autorec(
         kernel_regularizer=kernel_regularizer,
         name="autoencoder",
     )(inputs)
-    return BuiltModel(
-        inputs,
-        outputs,
-        builder="build_autorec",
-        hyperparameters=dict(
-            num_inputs=num_inputs,
-            hidden_units=hidden_units,
-            activation=activation,
-            kernel_regularizer=kernel_regularizer,
-        ),
-        name=name,
-    )
+    return stamped_model(build_autorec, locals(), inputs, outputs)

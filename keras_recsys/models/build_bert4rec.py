@@ -6,7 +6,7 @@ from keras_recsys.layers.bidirectional_sequence_encoder import (
 )
 from keras_recsys.layers.masked_item_embedding import MaskedItemEmbedding
 from keras_recsys.layers.masked_item_positions import MaskedItemPositions
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models._stamped import stamped_model
 from keras_recsys.utils.api_export import keras_recsys_export
 from keras_recsys.utils.validation import check_int
 from keras_recsys.utils.validation import check_positive_int
@@ -125,18 +125,4 @@ def build_bert4rec(
         [states, item_sequence]
     )
     logits = items(states, mode="logits")
-    return BuiltModel(
-        item_sequence,
-        logits,
-        builder="build_bert4rec",
-        hyperparameters=dict(
-            num_items=num_items,
-            max_len=max_len,
-            embedding_dim=embedding_dim,
-            num_blocks=num_blocks,
-            num_heads=num_heads,
-            feedforward_dim=feedforward_dim,
-            dropout=dropout,
-        ),
-        name=name,
-    )
+    return stamped_model(build_bert4rec, locals(), item_sequence, logits)

@@ -1,13 +1,14 @@
-import keras
-
 from keras_recsys.layers.cdae_block import CDAEBlock
-from keras_recsys.layers.reserved_id_mask import ReservedIdMask
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models import _docstrings
+from keras_recsys.models._rows_model import block_arguments
+from keras_recsys.models._rows_model import rows_model
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_positive_int
 
 
 @keras_recsys_export("keras_recsys.models.build_cdae")
+@format_docstring(**_docstrings.ROWS)
 def build_cdae(
     num_users,
     num_items,
@@ -70,10 +71,7 @@ def build_cdae(
         interactions: float32 `(batch, num_items)`: the user's row.
         user_id: int32 `(batch,)`: the user's id.
 
-    Returns:
-        An uncompiled `keras_recsys.models.BuiltModel` whose output is
-        float32 `(batch, num_items)` logits over the item codes (column 0
-        `-1e9`).
+    {returns}
 
     Example:
 
@@ -94,31 +92,11 @@ def build_cdae(
     """
     num_users = check_positive_int("num_users", num_users)
     num_items = check_positive_int("num_items", num_items)
-    rows = keras.Input(shape=(num_items,), name="interactions", dtype="float32")
-    user_id = keras.Input(shape=(), name="user_id", dtype="int32")
-    outputs = CDAEBlock(
+    block = CDAEBlock(
         num_users=num_users,
         hidden_units=hidden_units,
-        activation=activation,
-        dropout=dropout,
-        kernel_regularizer=kernel_regularizer,
         user_embeddings_regularizer=user_embeddings_regularizer,
-        seed=seed,
         name="cdae_block",
-    )([rows, user_id])
-    return BuiltModel(
-        {"interactions": rows, "user_id": user_id},
-        ReservedIdMask(name="reserved_id_mask")(outputs),
-        builder="build_cdae",
-        hyperparameters=dict(
-            num_users=num_users,
-            num_items=num_items,
-            hidden_units=hidden_units,
-            dropout=dropout,
-            activation=activation,
-            kernel_regularizer=kernel_regularizer,
-            user_embeddings_regularizer=user_embeddings_regularizer,
-            seed=seed,
-        ),
-        name=name,
+        **block_arguments(locals()),
     )
+    return rows_model(build_cdae, locals(), block, user_id=True)

@@ -2,14 +2,17 @@ import keras
 
 from keras_recsys.layers.factorization_machine import FactorizationMachine
 from keras_recsys.layers.id_embedding import IdEmbedding
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models import _docstrings
+from keras_recsys.models._stamped import stamped_model
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_rate
 from keras_recsys.utils.validation import check_units
 
 
 @keras_recsys_export("keras_recsys.models.build_deepfm")
+@format_docstring(**_docstrings.PAIRS)
 def build_deepfm(
     field_vocabulary_sizes,
     embedding_dim=8,
@@ -43,10 +46,7 @@ def build_deepfm(
     )
     ```
 
-    Private training: one row is one (user, item) pair, so per-row DP-SGD
-    protects a pair; to protect users, group each user's pairs with
-    `keras_recsys.privacy.UserGroupedBatches` and train
-    `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
+    {private_training}
 
     Args:
         field_vocabulary_sizes: dict. Field name -> size of its id table
@@ -97,7 +97,7 @@ def build_deepfm(
             "`field_vocabulary_sizes` must be a dict of at least two fields "
             f"name -> vocabulary size. Received: {field_vocabulary_sizes!r}"
         )
-    sizes = {
+    field_vocabulary_sizes = {
         field: check_positive_int(f"field_vocabulary_sizes[{field!r}]", size)
         for field, size in sorted(field_vocabulary_sizes.items())
     }
@@ -105,10 +105,12 @@ def build_deepfm(
     hidden_units = check_units("hidden_units", hidden_units)
     dropout = check_rate("dropout", dropout)
 
-    inputs = {f: keras.Input(shape=(), dtype="int32", name=f) for f in sizes}
+    inputs = {
+        f: keras.Input(shape=(), dtype="int32", name=f) for f in field_vocabulary_sizes
+    }
     fields = []
     first_order = []
-    for field, size in sizes.items():
+    for field, size in field_vocabulary_sizes.items():
         vector = IdEmbedding(
             size,
             embedding_dim,
@@ -136,18 +138,4 @@ def build_deepfm(
             x = keras.layers.Dropout(dropout, name=f"deep_dropout_{i}")(x)
     deep = keras.layers.Dense(1, name="deep_output")(x)
     logits = keras.layers.Add(name="logit")([linear, interactions, deep])
-    return BuiltModel(
-        inputs,
-        logits,
-        builder="build_deepfm",
-        hyperparameters=dict(
-            field_vocabulary_sizes=sizes,
-            embedding_dim=embedding_dim,
-            hidden_units=hidden_units,
-            activation=activation,
-            dropout=dropout,
-            embeddings_initializer=embeddings_initializer,
-            embeddings_regularizer=embeddings_regularizer,
-        ),
-        name=name,
-    )
+    return stamped_model(build_deepfm, locals(), inputs, logits)

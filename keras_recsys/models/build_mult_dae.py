@@ -1,14 +1,15 @@
-import keras
-
 from keras_recsys.layers.autoencoder_block import AutoencoderBlock
-from keras_recsys.layers.reserved_id_mask import ReservedIdMask
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models import _docstrings
+from keras_recsys.models._rows_model import block_arguments
+from keras_recsys.models._rows_model import rows_model
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_positive_int
 from keras_recsys.utils.validation import check_units
 
 
 @keras_recsys_export("keras_recsys.models.build_mult_dae")
+@format_docstring(**_docstrings.ROWS)
 def build_mult_dae(
     num_items,
     hidden_units=(600,),
@@ -42,9 +43,7 @@ def build_mult_dae(
     model.fit(keras_recsys.data.InteractionMatrixDataset(train_csr, batch_size=500))
     ```
 
-    Private training: rows are users, so `keras_recsys.privacy.DPModel` on
-    `keras_recsys.privacy.PoissonBatches` of these rows protects each user's
-    whole history (example-level DP is user-level here).
+    {private_training}
 
     Args:
         num_items: int. Size of the item id table (`IdEncoder.vocabulary_size`),
@@ -66,10 +65,7 @@ def build_mult_dae(
         interactions: float32 `(batch, num_items)`: a user's row (1 where the
             user interacted, 0 elsewhere).
 
-    Returns:
-        An uncompiled `keras_recsys.models.BuiltModel` whose output is
-        float32 `(batch, num_items)` logits over the item codes (column 0
-        `-1e9`).
+    {returns}
 
     Example:
 
@@ -89,28 +85,10 @@ def build_mult_dae(
     num_items = check_positive_int("num_items", num_items)
     hidden_units = check_units("hidden_units", hidden_units)
     latent_dim = check_positive_int("latent_dim", latent_dim)
-    inputs = keras.Input(shape=(num_items,), name="interactions", dtype="float32")
-    outputs = AutoencoderBlock(
+    block = AutoencoderBlock(
         hidden_units=hidden_units + (latent_dim,),
-        activation=activation,
-        dropout=dropout,
         l2_normalize=True,
-        kernel_regularizer=kernel_regularizer,
-        seed=seed,
         name="dae",
-    )(inputs)
-    return BuiltModel(
-        inputs,
-        ReservedIdMask(name="reserved_id_mask")(outputs),
-        builder="build_mult_dae",
-        hyperparameters=dict(
-            num_items=num_items,
-            hidden_units=hidden_units,
-            latent_dim=latent_dim,
-            dropout=dropout,
-            activation=activation,
-            kernel_regularizer=kernel_regularizer,
-            seed=seed,
-        ),
-        name=name,
+        **block_arguments(locals()),
     )
+    return rows_model(build_mult_dae, locals(), block)

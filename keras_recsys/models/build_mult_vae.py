@@ -1,13 +1,14 @@
-import keras
-
-from keras_recsys.layers.reserved_id_mask import ReservedIdMask
 from keras_recsys.layers.vae_block import VAEBlock
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models import _docstrings
+from keras_recsys.models._rows_model import block_arguments
+from keras_recsys.models._rows_model import rows_model
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_positive_int
 
 
 @keras_recsys_export("keras_recsys.models.build_mult_vae")
+@format_docstring(**_docstrings.ROWS)
 def build_mult_vae(
     num_items,
     hidden_units=(600,),
@@ -48,9 +49,7 @@ def build_mult_vae(
     gradients on 0/1 rows up to a per-row scale (it divides by the row's
     count).
 
-    Private training: rows are users, so `keras_recsys.privacy.DPModel` on
-    `keras_recsys.privacy.PoissonBatches` of these rows protects each user's
-    whole history (example-level DP is user-level here).
+    {private_training}
 
     Args:
         num_items: int. Size of the item id table (`IdEncoder.vocabulary_size`),
@@ -74,10 +73,7 @@ def build_mult_vae(
         interactions: float32 `(batch, num_items)`: a user's row (1 where the
             user interacted, 0 elsewhere; counts work too).
 
-    Returns:
-        An uncompiled `keras_recsys.models.BuiltModel` whose output is
-        float32 `(batch, num_items)` logits over the item codes (column 0
-        `-1e9`).
+    {returns}
 
     Example:
 
@@ -85,8 +81,13 @@ def build_mult_vae(
     import numpy as np
     import keras_recsys
 
-    model = keras_recsys.models.build_mult_vae(50, hidden_units=(16,), latent_dim=8)
     rows = np.random.default_rng(0).integers(0, 2, (4, 50)).astype("float32")
+    rows[:, 0] = 0  # the reserved code 0 is never an item
+    model = keras_recsys.models.build_mult_vae(50, hidden_units=(16,), latent_dim=8)
+    model.compile(optimizer="adam", loss=keras_recsys.losses.MultinomialLogLikelihood())
+    # The KL weight beta rises from 0 to 0.2 over 100 steps (Liang et al.).
+    annealing = keras_recsys.callbacks.KLAnnealing(anneal_steps=100, beta_cap=0.2)
+    model.fit(rows, rows, callbacks=[annealing], verbose=0)
     logits = model.predict(rows, verbose=0)  # (4, 50)
     ```
 
@@ -95,31 +96,12 @@ def build_mult_vae(
           Filtering](https://arxiv.org/abs/1802.05814)
     """
     num_items = check_positive_int("num_items", num_items)
-    inputs = keras.Input(shape=(num_items,), name="interactions", dtype="float32")
-    outputs = VAEBlock(
+    block = VAEBlock(
         latent_dim=latent_dim,
         hidden_units=hidden_units,
-        dropout=dropout,
-        activation=activation,
         l2_normalize=True,
         beta=beta,
-        kernel_regularizer=kernel_regularizer,
-        seed=seed,
         name="vae",
-    )(inputs)
-    return BuiltModel(
-        inputs,
-        ReservedIdMask(name="reserved_id_mask")(outputs),
-        builder="build_mult_vae",
-        hyperparameters=dict(
-            num_items=num_items,
-            hidden_units=hidden_units,
-            latent_dim=latent_dim,
-            dropout=dropout,
-            activation=activation,
-            beta=beta,
-            kernel_regularizer=kernel_regularizer,
-            seed=seed,
-        ),
-        name=name,
+        **block_arguments(locals()),
     )
+    return rows_model(build_mult_vae, locals(), block)

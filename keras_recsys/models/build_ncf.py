@@ -2,8 +2,10 @@ import keras
 import numpy as np
 
 from keras_recsys.layers.id_embedding import IdEmbedding
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models import _docstrings
+from keras_recsys.models._stamped import stamped_model
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_one_of
 from keras_recsys.utils.validation import check_positive_int
@@ -13,6 +15,7 @@ VARIANTS = ("neumf", "gmf", "mlp")
 
 
 @keras_recsys_export("keras_recsys.models.build_ncf")
+@format_docstring(**_docstrings.PAIRS)
 def build_ncf(
     num_users,
     num_items,
@@ -48,10 +51,7 @@ def build_ncf(
     )
     ```
 
-    Private training: one row is one (user, item) pair, so per-row DP-SGD
-    protects a pair; to protect users, group each user's pairs with
-    `keras_recsys.privacy.UserGroupedBatches` and train
-    `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
+    {private_training}
 
     Args:
         num_users: int. Size of the user id table (`IdEncoder.vocabulary_size`:
@@ -143,22 +143,9 @@ def build_ncf(
         else keras.layers.Concatenate(name="neumf_concat")(parts)
     )
     logits = keras.layers.Dense(1, name="prediction")(x)
-    return BuiltModel(
-        {"user_id": user_id, "item_id": item_id},
-        logits,
-        builder="build_ncf",
-        hyperparameters=dict(
-            num_users=num_users,
-            num_items=num_items,
-            variant=variant,
-            embedding_dim=embedding_dim,
-            mlp_embedding_dim=mlp_embedding_dim,
-            hidden_units=hidden_units,
-            activation=activation,
-            embeddings_initializer=embeddings_initializer,
-            embeddings_regularizer=embeddings_regularizer,
-        ),
-        name=name or f"ncf_{variant}",
+    name = name or f"ncf_{variant}"
+    return stamped_model(
+        build_ncf, locals(), {"user_id": user_id, "item_id": item_id}, logits
     )
 
 

@@ -2,10 +2,12 @@ import keras
 
 from keras_recsys.layers.embedding_tower import EmbeddingTower
 from keras_recsys.layers.id_embedding import IdEmbedding
+from keras_recsys.models import _docstrings
 from keras_recsys.models._feature_inputs import check_disjoint
 from keras_recsys.models._feature_inputs import feature_inputs
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models._stamped import stamped_model
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_bool
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_rate
@@ -13,6 +15,7 @@ from keras_recsys.utils.validation import check_units
 
 
 @keras_recsys_export("keras_recsys.models.build_rating_model")
+@format_docstring(**_docstrings.PAIRS)
 def build_rating_model(
     user_features,
     item_features,
@@ -51,10 +54,7 @@ def build_rating_model(
     )
     ```
 
-    Private training: one row is one (user, item) pair, so per-row DP-SGD
-    protects a pair; to protect users, group each user's pairs with
-    `keras_recsys.privacy.UserGroupedBatches` and train
-    `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
+    {private_training}
 
     Args:
         user_features: dict. Feature name -> spec of the user side (see
@@ -168,21 +168,6 @@ def build_rating_model(
             )
         if len(terms) > 1:
             rating = keras.layers.Add(name="rating_with_biases")(terms)
-    return BuiltModel(
-        {**user_inputs, **item_inputs},
-        rating,
-        builder="build_rating_model",
-        hyperparameters=dict(
-            user_features=user_features,
-            item_features=item_features,
-            hidden_units=hidden_units,
-            activation=activation,
-            dropout=dropout,
-            id_biases=id_biases,
-            global_mean=global_mean,
-            embeddings_initializer=embeddings_initializer,
-            embeddings_regularizer=embeddings_regularizer,
-            kernel_regularizer=kernel_regularizer,
-        ),
-        name=name,
+    return stamped_model(
+        build_rating_model, locals(), {**user_inputs, **item_inputs}, rating
     )

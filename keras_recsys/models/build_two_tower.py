@@ -2,13 +2,16 @@ import keras
 
 from keras_recsys.layers.embedding_tower import EmbeddingTower
 from keras_recsys.layers.in_batch_similarity import InBatchSimilarity
+from keras_recsys.models import _docstrings
 from keras_recsys.models._feature_inputs import check_disjoint
 from keras_recsys.models._feature_inputs import feature_inputs
-from keras_recsys.models.built_model import BuiltModel
+from keras_recsys.models._stamped import stamped_model
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 
 
 @keras_recsys_export("keras_recsys.models.build_two_tower")
+@format_docstring(**_docstrings.PAIRS)
 def build_two_tower(
     user_features,
     item_features,
@@ -58,10 +61,7 @@ def build_two_tower(
     graphs; feature dicts that do not match the specs raise naming the
     missing or extra feature.
 
-    Private training: one row is one (user, item) pair, so per-row DP-SGD
-    protects a pair; to protect users, group each user's pairs with
-    `keras_recsys.privacy.UserGroupedBatches` and train
-    `keras_recsys.privacy.DPModel(..., grouped_examples=True)`.
+    {private_training}
 
     Args:
         user_features: dict. Feature name -> spec of the user tower (see
@@ -167,25 +167,10 @@ def build_two_tower(
         )
     user_inputs = feature_inputs(user_tower.feature_specs)
     item_inputs = feature_inputs(item_tower.feature_specs)
+    hidden_units = user_tower.hidden_units  # checked, as stamped
     scores = InBatchSimilarity(cross_replica=cross_replica, name="in_batch_similarity")(
         [towers["user_tower"](user_inputs), towers["item_tower"](item_inputs)]
     )
-    return BuiltModel(
-        {**user_inputs, **item_inputs},
-        scores,
-        builder="build_two_tower",
-        hyperparameters=dict(
-            user_features=user_features,
-            item_features=item_features,
-            hidden_units=user_tower.hidden_units,
-            activation=activation,
-            dropout=dropout,
-            normalization=normalization,
-            l2_normalize=l2_normalize,
-            embeddings_initializer=embeddings_initializer,
-            embeddings_regularizer=embeddings_regularizer,
-            kernel_regularizer=kernel_regularizer,
-            cross_replica=cross_replica,
-        ),
-        name=name,
+    return stamped_model(
+        build_two_tower, locals(), {**user_inputs, **item_inputs}, scores
     )

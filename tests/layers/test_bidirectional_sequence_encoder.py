@@ -72,6 +72,31 @@ def test_against_numpy_reference():
         np.testing.assert_allclose(row[~real], 0.0)
 
 
+def test_is_the_transformer_encoder_without_causality():
+    # The layout is TransformerSequenceEncoder(causal=False): same reference.
+    embedding = IdEmbedding(10, 4, mask_zero=True, embeddings_initializer="normal")
+    encoder = keras_recsys.layers.TransformerSequenceEncoder(
+        max_len=4, num_heads=2, scale_inputs=False, causal=False, num_blocks=1
+    )
+    ids = np.array([[0, 3, 7, 2]])
+    out = to_np(encoder(embedding(ids)))[0, 1:]
+    expected = _numpy_encoder(encoder, to_np(embedding.embeddings)[ids[0, 1:]])
+    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_config_written_before_the_shared_base_loads():
+    # Saved configs of the standalone layer lack the encoder base's keys.
+    old = {"name": "enc", "max_len": 4, "num_blocks": 1, "num_heads": 2}
+    old.update(feedforward_dim=None, dropout=0.1, layer_norm_epsilon=1e-6)
+    layer = BidirectionalSequenceEncoder.from_config(old)
+    assert (layer.causal, layer.scale_inputs, layer.return_sequences) == (
+        False,
+        False,
+        True,
+    )
+    assert "causal" not in layer.get_config()
+
+
 def test_outputs_do_not_depend_on_padding():
     encoder = BidirectionalSequenceEncoder(max_len=6, num_blocks=1)
     results = encode_layouts(encoder, [3, 7, 2], lengths=(6,))

@@ -29,7 +29,10 @@ def test_float16_stays_finite():
     assert np.isfinite(ops.convert_to_numpy(out)).all()
 
 
-@pytest.mark.parametrize("columns", [(-1,), "0", (1.0,)])
-def test_bad_columns(columns):
-    with pytest.raises(ValueError, match="columns"):
+@pytest.mark.parametrize(
+    "columns, error",
+    [((-1,), ValueError), ("0", TypeError), ((1.0,), TypeError), ((True,), TypeError)],
+)
+def test_bad_columns(columns, error):
+    with pytest.raises(error, match="columns"):
         ReservedIdMask(columns=columns)
