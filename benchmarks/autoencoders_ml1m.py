@@ -18,21 +18,26 @@ densifies only the rows of a batch); the users x items matrix is never dense.
         .venv/bin/python benchmarks/autoencoders_ml1m.py
 
 EASE (Steck 2019, `keras_recsys.models.build_ease`) is fitted in closed form
-for each L2 penalty of a small grid, chosen by validation NDCG@100.
+for each L2 penalty of a grid (`--ease-l2`), chosen by validation NDCG@100.
 
-`mult_dae_search` trains Mult-DAE for each L2 x dropout of a grid
-(`--search-l2`, `--search-dropout`) and keeps the configuration, and in it
-the epoch, with the best validation NDCG@100.
-
-`mult_dae_tuned` is Mult-DAE with the weight decay of Liang et al.'s code
-(`--dae-l2`, L2 0.01 on a batch-mean loss; `mult_dae` uses 0.01 / 500).
+Every hyperparameter is chosen on the validation users only: Mult-DAE is
+trained for each L2 x input dropout of its grid (`--dae-l2`,
+`--dae-dropout`), Mult-VAE for each L2 x dropout x KL cap (`--vae-l2`,
+`--vae-dropout`, `--vae-beta-cap`); each configuration keeps the epoch with
+its best validation NDCG@100 (training stops after `--patience` epochs
+without a better one, at most `--epochs`), and the configuration with the
+best validation NDCG@100 is the one evaluated on the test users. The summary
+gives each model's test NDCG@100 as a ratio of EASE's, paired over the same
+test users, with its standard error (delta method).
 
 A run of some of the models (`--models ease`) keeps the other models'
 recorded figures in the results JSON, each with the command that produced
-it (`details.<model>.command`).
+it (`details.<model>.command`; the top-level `command` lists them all).
 
 Options: `--quick` (a few hundred users, 2 epochs, for CI), `--epochs`,
-`--dataset ml-20m` (the paper's own setting, when
+`--patience`, `--batch-size`, `--lr`, `--hidden`, `--latent`, the grids
+above, `--plot` (draws docs/_static/autoencoders_ml1m.png from the recorded
+results, trains nothing), `--dataset ml-20m` (the paper's own setting, when
 `$KERAS_RECSYS_DATA/ml-20m/ratings.csv` exists; otherwise it says so and
 exits), `--models`.
 """
@@ -231,12 +236,22 @@ def library_metrics(scores, fold_in, targets):
     }
 
 
-def evaluate(score_fn, fold_in, targets, batch_size=1000):
+def evaluate(
+    score_fn, fold_in, targets, batch_size=1000, per_user_ndcg=False, check=True
+):
+    """Mean and standard error of each metric over the users; with
+    `per_user_ndcg`, also each user's NDCG@100 (for paired comparisons).
+    `check` cross-checks keras_recsys.metrics against the numpy loop (skipped
+    for the per-epoch validation, done for every reported figure)."""
     per_user = {"recall@20": [], "recall@50": [], "ndcg@100": []}
     for start in range(0, fold_in.shape[0], batch_size):
         rows = slice(start, start + batch_size)
         scores = score_fn(fold_in[rows], start)
         ours = rank_metrics(scores, fold_in[rows], targets[rows])
+        if not check:
+            for key, values in ours.items():
+                per_user[key].append(values)
+            continue
         library = library_metrics(scores, fold_in[rows], targets[rows])
         for key, values in library.items():
             values = keras.ops.convert_to_numpy(values).astype("float64")
@@ -248,6 +263,8 @@ def evaluate(score_fn, fold_in, targets, batch_size=1000):
         values = np.concatenate(values)
         result[key] = float(values.mean())
         result[key + "_sem"] = float(values.std(ddof=1) / np.sqrt(len(values)))
+    if per_user_ndcg:
+        return result, np.concatenate(per_user["ndcg@100"])
     return result
 
 
@@ -267,12 +284,15 @@ def model_scorer(model, with_user_id=False):
     return score
 
 
-def train_and_select(name, model, data, train_data, epochs, callbacks, log):
+def train_and_select(name, model, data, train_data, args, callbacks):
+    """Trains up to `args.epochs` epochs, keeping the weights of the epoch
+    with the best validation NDCG@100; stops early once `args.patience`
+    epochs in a row have not improved on it (0: never)."""
     val_fold, val_target = data["val"]
     is_cdae = name == "cdae"
     best, best_weights, best_epoch, curve = -1.0, None, 0, []
     start = time.time()
-    for epoch in range(epochs):
+    for epoch in range(args.epochs):
         history = model.fit(
             train_data,
             epochs=epoch + 1,
@@ -280,71 +300,76 @@ def train_and_select(name, model, data, train_data, epochs, callbacks, log):
             callbacks=callbacks,
             verbose=0,
         )
-        val = evaluate(model_scorer(model, is_cdae), val_fold, val_target)
+        val = evaluate(model_scorer(model, is_cdae), val_fold, val_target, check=False)
         logs = {k: float(v[-1]) for k, v in history.history.items()}
         curve.append({"epoch": epoch + 1, **logs, "val_ndcg@100": val["ndcg@100"]})
         if val["ndcg@100"] > best:
             best, best_epoch = val["ndcg@100"], epoch + 1
             best_weights = model.get_weights()
-        if log and (epoch + 1) % log == 0:
+        if args.log_every and (epoch + 1) % args.log_every == 0:
             extra = "".join(f" {k}={logs[k]:.4f}" for k in ("kl", "beta") if k in logs)
             print(
                 f"  {name} epoch {epoch + 1:3d} loss={logs['loss']:.2f}{extra} "
-                f"val ndcg@100={val['ndcg@100']:.4f} (best {best:.4f} @ {best_epoch})",
+                f"val ndcg@100={val['ndcg@100']:.4f} (best {best:.4f} @ {best_epoch})"
+                f" {time.time() - start:.0f}s",
                 flush=True,
             )
+        if args.patience and epoch + 1 - best_epoch >= args.patience:
+            break
     model.set_weights(best_weights)
-    test = evaluate(model_scorer(model, is_cdae), *data["test"])
+    test, per_user = evaluate(
+        model_scorer(model, is_cdae), *data["test"], per_user_ndcg=True
+    )
     return {
         "best_epoch": best_epoch,
+        "epochs_run": len(curve),
         "val_ndcg@100": best,
         "test": test,
         "train_seconds": round(time.time() - start, 1),
         "curve": curve,
+        "per_user": per_user,
     }
 
 
-def run_model(name, data, args):
+def run_model(name, data, args, l2=None, dropout=None, beta_cap=None):
+    """Trains one configuration of `name` (`mult_vae`, `mult_dae`, `cdae`)."""
     num_items = data["num_items"]
     train = data["train"]
-    batch_size = 500
+    batch_size = args.batch_size
     updates_per_epoch = -(-train.shape[0] // batch_size)
     callbacks = []
-    if name == "mult_vae":
-        model = keras_recsys.models.build_mult_vae(
-            num_items, hidden_units=(600,), latent_dim=200, dropout=0.5, seed=args.seed
+    config = {
+        "batch_size": batch_size,
+        "max_epochs": args.epochs,
+        "patience": args.patience,
+        "optimizer": f"Adam({args.lr:g})",
+        "loss": "multinomial log-likelihood",
+    }
+    if name in ("mult_vae", "mult_dae"):
+        # Keras's L2(l2) is added to the batch *mean* of the loss. Liang et
+        # al.'s code adds lam * sum(w^2) with lam = 0.01 to it, i.e. l2 0.01;
+        # l2 2e-5 (0.01 / 500) is their decay per row.
+        common = {
+            "hidden_units": (args.hidden,),
+            "latent_dim": args.latent,
+            "dropout": dropout,
+            "kernel_regularizer": keras.regularizers.L2(l2) if l2 else None,
+            "seed": args.seed,
+        }
+        config.update(
+            hidden_units=[args.hidden], latent_dim=args.latent, dropout=dropout, l2=l2
         )
-        # Liang et al. anneal to 0.2 over 200,000 updates; here there are only
-        # ~10 updates per epoch, so anneal over the whole run instead.
-        anneal_steps = updates_per_epoch * args.epochs
-        callbacks.append(keras_recsys.callbacks.KLAnnealing(anneal_steps, beta_cap=0.2))
-        loss = multinomial_loss()
-        train_data = row_batches(train, batch_size, args.seed)
-    elif name == "mult_dae":
-        # Liang et al.'s code: lam = 0.01 on sum(w^2) / 2 ... per batch of 500.
-        model = keras_recsys.models.build_mult_dae(
-            num_items,
-            hidden_units=(600,),
-            latent_dim=200,
-            dropout=0.5,
-            kernel_regularizer=keras.regularizers.L2(0.01 / batch_size),
-            seed=args.seed,
-        )
-        loss = multinomial_loss()
-        train_data = row_batches(train, batch_size, args.seed)
-    elif name == "mult_dae_tuned":
-        # Liang et al.'s code adds lam * sum(w^2) (lam = 0.01; TensorFlow's
-        # l2_regularizer halves it and they multiply by 2) to the batch
-        # *mean* of the negative log-likelihood: Keras's L2(lam) on a loss
-        # averaged over the batch, 500 times the decay of `mult_dae` above.
-        model = keras_recsys.models.build_mult_dae(
-            num_items,
-            hidden_units=(600,),
-            latent_dim=200,
-            dropout=args.dae_dropout,
-            kernel_regularizer=keras.regularizers.L2(args.dae_l2),
-            seed=args.seed,
-        )
+        if name == "mult_vae":
+            model = keras_recsys.models.build_mult_vae(num_items, **common)
+            # Liang et al. anneal to 0.2 over 200,000 updates; here there are
+            # ~10 updates per epoch, so anneal over `--epochs` epochs instead.
+            anneal_steps = updates_per_epoch * args.epochs
+            callbacks.append(
+                keras_recsys.callbacks.KLAnnealing(anneal_steps, beta_cap=beta_cap)
+            )
+            config.update(kl_anneal_steps=anneal_steps, beta_cap=beta_cap)
+        else:
+            model = keras_recsys.models.build_mult_dae(num_items, **common)
         loss = multinomial_loss()
         train_data = row_batches(train, batch_size, args.seed)
     elif name == "cdae":
@@ -359,56 +384,60 @@ def run_model(name, data, args):
             seed=args.seed,
         )
         loss = keras.losses.BinaryCrossentropy(from_logits=True)
+        config.update(
+            hidden_units=200,
+            dropout=0.5,
+            l2=1e-6,
+            loss="binary cross-entropy on logits",
+        )
         user_ids = np.arange(1, train.shape[0] + 1, dtype="int32")
         train_data = RowBatches(train, batch_size, user_ids=user_ids, seed=args.seed)
     else:
         raise ValueError(name)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=loss)
-    result = train_and_select(
-        name, model, data, train_data, args.epochs, callbacks, args.log_every
-    )
-    result["config"] = {
-        "batch_size": batch_size,
-        "epochs": args.epochs,
-        "optimizer": "Adam(1e-3)",
-        "loss": "multinomial log-likelihood"
-        if name != "cdae"
-        else "binary cross-entropy on logits",
-    }
-    if name == "mult_dae_tuned":
-        result["config"]["l2"] = args.dae_l2
-        result["config"]["dropout"] = args.dae_dropout
-    if name == "mult_vae":
-        result["config"]["kl_anneal_steps"] = anneal_steps
-        result["config"]["beta_cap"] = 0.2
+    model.compile(optimizer=keras.optimizers.Adam(args.lr), loss=loss)
+    result = train_and_select(name, model, data, train_data, args, callbacks)
+    result["config"] = config
     return result
 
 
-def dae_search(data, args):
-    """Mult-DAE over a grid of L2 x dropout (`--search-l2`, `--search-dropout`),
-    each keeping its epoch by validation NDCG@100; the configuration with the
-    best validation NDCG@100 is the one whose test figures are reported (the
-    others' test figures are never looked at for the choice)."""
+def grid_search(name, data, args):
+    """Trains `name` (`mult_vae`, `mult_dae`) for each configuration of its
+    grid (`--dae-l2` x `--dae-dropout`; `--vae-l2` x `--vae-dropout` x
+    `--vae-beta-cap`), each keeping its epoch by validation NDCG@100; the
+    configuration with the best validation NDCG@100 is the one whose test
+    figures are reported (the others' test figures play no part in the choice
+    and are not recorded)."""
+    prefix = "vae" if name == "mult_vae" else "dae"
+    caps = args.vae_beta_cap if name == "mult_vae" else [None]
     search, best = [], None
-    for l2 in args.search_l2:
-        for dropout in args.search_dropout:
-            config = argparse.Namespace(**{**vars(args), "dae_l2": l2})
-            config.dae_dropout = dropout
-            keras.utils.set_random_seed(args.seed)
-            print(f"  mult_dae l2={l2:g} dropout={dropout:g}", flush=True)
-            r = run_model("mult_dae_tuned", data, config)
-            search.append(
-                {
-                    "l2": l2,
-                    "dropout": dropout,
-                    "best_epoch": r["best_epoch"],
-                    "val_ndcg@100": r["val_ndcg@100"],
-                    "train_seconds": r["train_seconds"],
-                }
-            )
-            if best is None or r["val_ndcg@100"] > best["val_ndcg@100"]:
-                best = r
-    best["search"] = search
+    for l2 in getattr(args, f"{prefix}_l2"):
+        for dropout in getattr(args, f"{prefix}_dropout"):
+            for cap in caps:
+                keras.utils.set_random_seed(args.seed)
+                label = f"l2={l2:g} dropout={dropout:g}" + (
+                    f" beta_cap={cap:g}" if cap is not None else ""
+                )
+                print(f"  {name} {label}", flush=True)
+                r = run_model(name, data, args, l2=l2, dropout=dropout, beta_cap=cap)
+                row = {"l2": l2, "dropout": dropout}
+                if cap is not None:
+                    row["beta_cap"] = cap
+                row.update(
+                    best_epoch=r["best_epoch"],
+                    epochs_run=r["epochs_run"],
+                    val_ndcg_at_100=round(r["val_ndcg@100"], 4),
+                    train_seconds=r["train_seconds"],
+                )
+                search.append(row)
+                print(
+                    f"  {name} {label}: val ndcg@100 {r['val_ndcg@100']:.4f} "
+                    f"at epoch {r['best_epoch']}",
+                    flush=True,
+                )
+                if best is None or r["val_ndcg@100"] > best["val_ndcg@100"]:
+                    best = r
+    if len(search) > 1:
+        best["search"] = search
     return best
 
 
@@ -426,21 +455,36 @@ def ease(data, grid=EASE_L2_GRID):
         fit_seconds = time.time() - fit_start
         val = evaluate(model_scorer(model), *data["val"])
         search.append(
-            {"l2": l2, "val_ndcg@100": val["ndcg@100"], "fit_seconds": fit_seconds}
+            {
+                "l2": l2,
+                "val_ndcg_at_100": round(val["ndcg@100"], 4),
+                "fit_seconds": round(fit_seconds, 1),
+            }
         )
         print(f"  ease l2={l2:g} val ndcg@100={val['ndcg@100']:.4f}", flush=True)
         if best is None or val["ndcg@100"] > best[0]["ndcg@100"]:
             best = (val, model, l2, fit_seconds)
     val, model, l2, fit_seconds = best
+    test, per_user = evaluate(model_scorer(model), *data["test"], per_user_ndcg=True)
     return {
         "best_l2": l2,
         "val_ndcg@100": val["ndcg@100"],
-        "test": evaluate(model_scorer(model), *data["test"]),
+        "test": test,
         "fit_seconds": round(fit_seconds, 1),
         "train_seconds": round(time.time() - start, 1),
         "search": search,
         "config": {"l2_grid": list(grid), "fit": "closed form, float64 numpy"},
+        "per_user": per_user,
     }
+
+
+def ratio_to(per_user, reference):
+    """Paired ratio mean(per_user) / mean(reference) over the same test
+    users, with its standard error by the delta method."""
+    a, b = np.asarray(per_user), np.asarray(reference)
+    ratio = a.mean() / b.mean()
+    se = np.std(a - ratio * b, ddof=1) / np.sqrt(len(a)) / b.mean()
+    return float(ratio), float(se)
 
 
 def popularity(data):
@@ -449,10 +493,8 @@ def popularity(data):
     def score(rows, start):
         return np.broadcast_to(counts, (rows.shape[0], len(counts)))
 
-    return {
-        "val": evaluate(score, *data["val"]),
-        "test": evaluate(score, *data["test"]),
-    }
+    test, per_user = evaluate(score, *data["test"], per_user_ndcg=True)
+    return {"val": evaluate(score, *data["val"]), "test": test, "per_user": per_user}
 
 
 def results_path(args):
@@ -462,6 +504,10 @@ def results_path(args):
         return pathlib.Path(tempfile.gettempdir()) / "autoencoders_ml1m.quick.json"
     suffix = "" if args.dataset == "ml-1m" else "_ml20m"
     return RESULTS / f"autoencoders_ml1m{suffix}.json"
+
+
+def curves_path_of(path):
+    return path.parent / "curves" / (path.stem + ".curves.json")
 
 
 def recorded_results(args, results):
@@ -475,8 +521,10 @@ def recorded_results(args, results):
     if not path.exists():
         return {}
     old = json.loads(path.read_text())
-    curves_path = path.parent / "curves" / (path.stem + ".curves.json")
-    curves = json.loads(curves_path.read_text()) if curves_path.exists() else {}
+    side = curves_path_of(path)
+    side = json.loads(side.read_text()) if side.exists() else {}
+    curves = side.get("curves", {})
+    per_user = side.get("test_ndcg@100_per_user", {})
     kept = {}
     for name, entry in old.get("details", {}).items():
         if name in results:
@@ -484,27 +532,106 @@ def recorded_results(args, results):
         entry.setdefault("command", old.get("command"))
         if name in curves:
             entry["curve"] = curves[name]
+        if name in per_user:
+            entry["per_user"] = np.asarray(per_user[name])
         kept[name] = entry
     return kept
+
+
+PLOT = (
+    pathlib.Path(__file__).resolve().parents[1] / "docs/_static/autoencoders_ml1m.png"
+)
+
+
+def plot(path, out=PLOT):
+    """Validation NDCG@100 per epoch (left) and test NDCG@100 with its
+    standard error (right), from the recorded results and curves."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = json.loads(path.read_text())
+    curves = json.loads(curves_path_of(path).read_text())["curves"]
+    details = data["details"]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    for i, (name, curve) in enumerate(curves.items()):
+        epochs = [c["epoch"] for c in curve]
+        left.plot(epochs, [c["val_ndcg@100"] for c in curve], color=f"C{i}", label=name)
+        best = details[name]["best_epoch"]
+        left.plot([best], [details[name]["val_ndcg@100"]], "o", color=f"C{i}")
+    if "ease" in details:
+        left.axhline(
+            details["ease"]["val_ndcg@100"], color="k", ls="--", lw=1, label="ease"
+        )
+    left.set_ylim(0.3, None)
+    left.set_xlabel("epoch (dot: the epoch kept)")
+    left.set_ylabel("validation NDCG@100")
+    left.legend(fontsize=8)
+    left.set_title("Chosen configuration of each model, per epoch", fontsize=10)
+    rows = data["summary"]
+    names = [r["model"] for r in rows]
+    values = [r["ndcg@100"] for r in rows]
+    right.bar(
+        names,
+        values,
+        yerr=[r["ndcg@100_sem"] for r in rows],
+        color=["tab:green" if n == "ease" else "tab:blue" for n in names],
+        capsize=3,
+    )
+    if "ease" in names:
+        target = 0.95 * values[names.index("ease")]
+        right.axhline(target, color="tab:red", ls="--", lw=1, label="0.95 x EASE")
+        right.legend(fontsize=8, loc="lower right")
+    right.set_ylim(0.15, max(values) + 0.03)
+    right.set_ylabel(
+        f"test NDCG@100 (+- 1 s.e., {data['data']['num_test_users']} users)"
+    )
+    right.set_title("ML-1M strong generalization, test users", fontsize=10)
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    print(f"wrote {out}")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dataset", default="ml-1m", choices=["ml-1m", "ml-20m"])
     parser.add_argument("--data-dir", default=os.environ.get("KERAS_RECSYS_DATA"))
-    parser.add_argument("--epochs", type=int, default=200)
+    parser.add_argument("--epochs", type=int, default=200, help="most epochs")
+    parser.add_argument(
+        "--patience",
+        type=int,
+        default=50,
+        help="stop after this many epochs without a better validation NDCG@100 "
+        "(0: never)",
+    )
     parser.add_argument("--seed", type=int, default=98765)
     parser.add_argument("--models", default="mult_vae,mult_dae,cdae,ease")
     parser.add_argument("--log-every", type=int, default=10)
-    parser.add_argument("--dae-l2", type=float, default=0.01)
-    parser.add_argument("--dae-dropout", type=float, default=0.5)
-    parser.add_argument(
-        "--search-l2", type=float, nargs="+", default=[3e-4, 1e-3, 3e-3]
-    )
-    parser.add_argument("--search-dropout", type=float, nargs="+", default=[0.5])
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--hidden", type=int, default=600)
+    parser.add_argument("--latent", type=int, default=200)
+    grid = {"type": float, "nargs": "+"}
+    parser.add_argument("--dae-l2", default=[2e-5], **grid)
+    parser.add_argument("--dae-dropout", default=[0.5], **grid)
+    parser.add_argument("--vae-l2", default=[0.0], **grid)
+    parser.add_argument("--vae-dropout", default=[0.5], **grid)
+    parser.add_argument("--vae-beta-cap", default=[0.2], **grid)
+    parser.add_argument("--ease-l2", default=list(EASE_L2_GRID), **grid)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--output", default=None)
+    parser.add_argument(
+        "--plot",
+        action="store_true",
+        help="only draw docs/_static/autoencoders_ml1m.png from the recorded "
+        "results (nothing is trained)",
+    )
     args = parser.parse_args(argv)
+    if args.plot:
+        return plot(results_path(args))
     if not args.data_dir:
         sys.exit("Set KERAS_RECSYS_DATA or pass --data-dir")
     keras.utils.set_random_seed(args.seed)
@@ -527,50 +654,64 @@ def main(argv=None):
     results = {"most_popular": popularity(data)}
     for name in [m for m in args.models.split(",") if m]:
         print(f"training {name} ...", flush=True)
-        key = name
-        if name == "mult_dae_tuned" and args.dae_l2 != 0.01:
-            key = f"mult_dae_l2_{args.dae_l2:g}"
         if name == "ease":
-            results[key] = ease(data)
-        elif name == "mult_dae_search":
-            results[key] = dae_search(data, args)
+            results[name] = ease(data, args.ease_l2)
+        elif name in ("mult_vae", "mult_dae"):
+            results[name] = grid_search(name, data, args)
         else:
-            results[key] = run_model(name, data, args)
-    if args.quick or args.output:
-        kept = {}
-    else:
-        kept = recorded_results(args, results)
+            keras.utils.set_random_seed(args.seed)
+            results[name] = run_model(name, data, args)
+    kept = {} if args.quick or args.output else recorded_results(args, results)
     command = (
         "KERAS_RECSYS_DATA=/work/shared/data flock /tmp/keras_recsys_bench.lock "
         ".venv/bin/python benchmarks/autoencoders_ml1m.py "
         + " ".join(argv if argv is not None else sys.argv[1:])
-    )
+    ).strip()
     for entry in results.values():
         entry["command"] = command
     results = {"most_popular": results.pop("most_popular"), **kept, **results}
+    order = ["most_popular", "mult_vae", "mult_dae", "cdae", "ease"]
+    results = {
+        name: results[name]
+        for name in sorted(results, key=lambda n: order.index(n) if n in order else 99)
+    }
 
+    ease_per_user = results.get("ease", {}).get("per_user")
     header = (
-        f"{'model':<14}{'Recall@20':>11}{'Recall@50':>11}{'NDCG@100':>11}  best epoch"
+        f"{'model':<14}{'Recall@20':>11}{'Recall@50':>11}{'NDCG@100':>11}"
+        f"{'(sem)':>8}{'x EASE (se)':>17}  best epoch"
     )
     print(header)
-    for name, r in results.items():
-        t = r["test"]
-        print(
-            f"{name:<14}{t['recall@20']:>11.4f}{t['recall@50']:>11.4f}"
-            f"{t['ndcg@100']:>11.4f}  {r.get('best_epoch', '-')}"
-        )
     summary = []
     for name, r in results.items():
+        t = r["test"]
         row = {"model": name}
-        row.update(
-            {k: round(r["test"][k], 4) for k in ("recall@20", "recall@50", "ndcg@100")}
-        )
+        row.update({k: round(t[k], 4) for k in ("recall@20", "recall@50", "ndcg@100")})
+        row["ndcg@100_sem"] = round(t["ndcg@100_sem"], 4)
+        ratio = ""
+        if ease_per_user is not None and r.get("per_user") is not None:
+            # Paired over the same test users (delta-method standard error).
+            value, se = ratio_to(r["per_user"], ease_per_user)
+            row["ndcg@100_over_ease"] = round(value, 4)
+            row["ndcg@100_over_ease_se"] = round(se, 4)
+            ratio = f"{value:.4f} ({se:.4f})"
         row["best_epoch"] = r.get("best_epoch", "-")
         row["val_ndcg@100"] = round(
             r.get("val_ndcg@100", r.get("val", {}).get("ndcg@100", float("nan"))), 4
         )
         summary.append(row)
+        print(
+            f"{name:<14}{t['recall@20']:>11.4f}{t['recall@50']:>11.4f}"
+            f"{t['ndcg@100']:>11.4f}{t['ndcg@100_sem']:>8.4f}{ratio:>17}  "
+            f"{row['best_epoch']}"
+        )
     curves = {name: r.pop("curve") for name, r in results.items() if "curve" in r}
+    per_user = {
+        name: [round(float(v), 5) for v in r.pop("per_user")]
+        for name, r in results.items()
+        if r.get("per_user") is not None
+    }
+    commands = list(dict.fromkeys(r["command"] for r in results.values()))
     out = {
         "benchmark": "autoencoders_ml1m",
         "dataset": args.dataset,
@@ -578,13 +719,14 @@ def main(argv=None):
             "Liang et al. 2018 strong generalization: ratings >= 4, users with "
             f">= 5; {n_heldout} validation + {n_heldout} test held-out users; 80/20 "
             "fold-in/target; fold-in excluded from ranking; Recall@k capped "
-            "at min(k, #targets); NDCG@100 binary gains; best epoch by "
-            "validation NDCG@100"
+            "at min(k, #targets); NDCG@100 binary gains; every hyperparameter, "
+            "and each model's epoch, chosen by validation NDCG@100"
         ),
         "quick": args.quick,
         "backend": keras.backend.backend(),
         "seed": args.seed,
-        "command": command,
+        # The commands that together reproduce this file (one per model group).
+        "command": commands[0] if len(commands) == 1 else commands,
         "data": {
             "num_users": data["num_users"],
             "num_ratings_kept": data["num_ratings_kept"],
@@ -600,9 +742,11 @@ def main(argv=None):
     path = results_path(args)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2) + "\n")
-    curves_path = path.parent / "curves" / (path.stem + ".curves.json")
-    curves_path.parent.mkdir(parents=True, exist_ok=True)
-    curves_path.write_text(json.dumps(curves) + "\n")
+    side = curves_path_of(path)
+    side.parent.mkdir(parents=True, exist_ok=True)
+    side.write_text(
+        json.dumps({"curves": curves, "test_ndcg@100_per_user": per_user}) + "\n"
+    )
     print(f"wrote {path}")
     return out
 
