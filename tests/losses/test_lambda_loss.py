@@ -38,3 +38,17 @@ def test_tied_scores_take_ranks_by_index():
     d = lambda r: 1.0 / np.log2(1.0 + r)  # noqa: E731
     # Item 2 has rank 2 (item 1 is excluded); items 0 and 3 ranks 1 and 3.
     np.testing.assert_allclose(value, (d(1) - d(2)) + (d(2) - d(3)), rtol=1e-6)
+
+
+def test_ndcg_loss2pp_is_rho_plus_mu_delta_by_hand():
+    # Regression: mu scales NDCG-Loss2's delta, not LambdaRank's rho (Wang et
+    # al. 2018, NDCG-Loss2++ = rho + mu * delta). Equal scores, ranks 1, 2, 3;
+    # the relevant item is third, IDCG = 1, every logistic term is log2(2) = 1.
+    y_true = np.array([[0.0, 0.0, 1.0]], "float32")
+    y_pred = np.zeros((1, 3), "float32")
+    d = lambda r: 1.0 / np.log2(1.0 + r)  # noqa: E731
+    rho = (d(1) - d(3)) + (d(2) - d(3))  # pairs (2, 0) and (2, 1)
+    delta = (d(2) - d(3)) + (d(1) - d(2))  # rank gaps 2 and 1
+    value = float(LambdaLoss(weighting="ndcg_loss2pp", mu=5.0)(y_true, y_pred))
+    np.testing.assert_allclose(value, rho + 5.0 * delta, rtol=1e-6)
+    assert abs(value - (5.0 * rho + delta)) > 0.1  # the old weighting
