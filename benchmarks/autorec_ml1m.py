@@ -242,9 +242,7 @@ def main(argv=None):
         ),
         "quick": args.quick,
         **_common.environment(),
-        "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
-        "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/autorec_ml1m.py "
-        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": _common.command(__file__, argv),
         "config": {
             "hidden_units": args.hidden_units,
             "activation": "sigmoid",

@@ -407,9 +407,7 @@ def main():
         "paper": PAPER,
         "target": {"neumf hr@10": 0.70, "neumf ndcg@10": 0.42},
         "results": results,
-        "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
-        "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/ncf_ml1m.py "
-        + " ".join(sys.argv[1:]),
+        "command": _common.command(__file__),
     }
     trained = {}
     for name in args.variants:

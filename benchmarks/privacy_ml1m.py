@@ -257,9 +257,9 @@ def main(argv=None):
         ),
         "quick": args.quick,
         **_common.environment(),
-        "command": "KERAS_BACKEND=jax KERAS_RECSYS_DATA=/work/shared/data flock "
-        "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/privacy_ml1m.py "
-        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": _common.command(
+            __file__, argv, env="KERAS_BACKEND=jax KERAS_RECSYS_DATA=/work/shared/data"
+        ),
         "config": {
             "model": f"Mult-DAE, hidden_units=(), latent_dim={args.latent_dim}, "
             f"dropout={args.dropout}",

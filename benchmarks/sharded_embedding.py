@@ -187,9 +187,7 @@ def main():
         "top10_ids_equal": same_ids,
         "top10_scores_max_abs_diff": score_diff,
         "loss_max_abs_diff": loss_diff,
-        "command": "flock /tmp/keras_recsys_bench.lock "
-        "/work/main/.venv/bin/python benchmarks/sharded_embedding.py"
-        + (" --quick" if args.quick else ""),
+        "command": _common.command(__file__, ["--quick"] if args.quick else [], env=""),
     }
     print(
         json.dumps(

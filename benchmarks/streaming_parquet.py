@@ -251,9 +251,7 @@ def main():
         "item tables with Adam's slots",
         "peak_rss_mib_max_over_processes": peak,
         "under_2_gib_per_process": peak < 2048,
-        "command": "flock /tmp/keras_recsys_bench.lock "
-        "/work/main/.venv/bin/python benchmarks/streaming_parquet.py"
-        + (" --quick" if args.quick else ""),
+        "command": _common.command(__file__, ["--quick"] if args.quick else [], env=""),
     }
     print(
         json.dumps(

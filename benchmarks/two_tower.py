@@ -34,16 +34,14 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 import _movielens100k as ml  # noqa: E402
 
 import keras_recsys  # noqa: E402
 from keras_recsys.data import per_user_temporal_split  # noqa: E402
 from keras_recsys.evaluation import evaluate_topk  # noqa: E402
 from keras_recsys.evaluation import most_popular_scorer  # noqa: E402
-
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import _common  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "two_tower.json"
 USER_KEYS = ("user_id", "age", "gender", "occupation")
@@ -74,27 +72,12 @@ class Data:
     def __init__(self, users, items, num_users, num_items):
         self.users, self.items = users, items
         self.num_users, self.num_items = num_users, num_items
-        uid = np.arange(num_users, dtype="int32")
-        self.user_queries = {
-            "user_id": uid,
-            "age": users["age"],
-            "gender": users["gender"],
-            "occupation": users["occupation"],
-        }
-        iid = np.arange(num_items, dtype="int32")
-        self.catalog = {"item_id": iid, "genres": items["genres"]}
+        self.user_queries = ml.user_inputs(np.arange(num_users, dtype="int32"), users)
+        self.catalog = ml.item_inputs(np.arange(num_items, dtype="int32"), items)
 
     def examples(self, df, probs):
-        u = df["user_id"].to_numpy().astype("int32")
-        i = df["item_id"].to_numpy().astype("int32")
-        x = {
-            "user_id": u,
-            "age": self.users["age"][u],
-            "gender": self.users["gender"][u],
-            "occupation": self.users["occupation"][u],
-            "item_id": i,
-            "genres": self.items["genres"][i],
-        }
+        x = ml.features(df, self.users, self.items)
+        i = x["item_id"]
         y = np.stack([i.astype("float32"), probs[i]], axis=1)
         return x, y
 
@@ -109,8 +92,6 @@ def scorer_for(user_model, item_model, data):
 
 
 def evaluate(scorer, data, targets, exclude, ks):
-    # Item id 0 is not an item: exclude it for everyone.
-    exclude = [np.union1d(e, [0]) for e in exclude]
     has_target = np.array([len(t) > 0 for t in targets])
     rows = np.flatnonzero(has_target)
     queries = {k: v[rows] for k, v in data.user_queries.items()}
@@ -178,9 +159,9 @@ def main():
     if args.quick:
         args.max_epochs = 1
 
-    folder = ml.ml100k_dir()
-    ratings = ml.read_ratings(folder / "u.data")
-    users, items = ml.user_table(folder), ml.item_table(folder)
+    ml100k = ml.load()
+    ratings = ml100k.ratings
+    users, items = ml.user_table(ml100k), ml.item_table(ml100k)
     num_users, num_items = len(users["gender"]), len(items["genres"])
     data = Data(users, items, num_users, num_items)
     train_df, test_df = per_user_temporal_split(ratings, (0.8, 0.2))
@@ -236,9 +217,7 @@ def main():
         "validation_history": val_history,
         "final_train_seconds": round(seconds, 1),
         "config": vars(args) | {"output": None},
-        "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
-        "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/two_tower.py "
-        + " ".join(sys.argv[1:]),
+        "command": _common.command(__file__),
     }
     _common.write_results(args.output, result)
 
