@@ -104,3 +104,40 @@ def encode_ids(ratings):
         item_id=items.transform(ratings["item_id"]),
     )
     return coded, users, items
+
+
+def output_path(script, output=None, quick=False):
+    """Where a run of `script` writes its results: `output` when given, else
+    `<temp dir>/<script>.quick.json` for a `--quick` run (kept out of the
+    results folder), else `benchmarks/results/<script>.json`."""
+    import tempfile
+
+    if output:
+        return pathlib.Path(output)
+    if quick:
+        return (
+            pathlib.Path(tempfile.gettempdir())
+            / f"{pathlib.Path(script).stem}.quick.json"
+        )
+    return results_path(script)
+
+
+def save(script, args, result, argv=None, env="KERAS_RECSYS_DATA=/work/shared/data"):
+    """Writes `result` with the run's `config` (its arguments, `output`
+    aside) and reproducing `command` to `output_path(script, args.output,
+    args.quick)`; returns the path."""
+    config = {k: v for k, v in vars(args).items() if k != "output"}
+    result = {**result, "config": config, "command": command(script, argv, env)}
+    quick = getattr(args, "quick", False)
+    return write_results(
+        output_path(script, getattr(args, "output", None), quick), result
+    )
+
+
+def report(result, keys, output=None):
+    """Prints the entries `keys` of `result` as one JSON line (the figures a
+    reader checks first), then writes `result` to `output` unless it is None
+    (a `--quick` run)."""
+    print(json.dumps({k: result[k] for k in keys}))
+    if output is not None:
+        write_results(output, result)

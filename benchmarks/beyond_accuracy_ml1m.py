@@ -26,11 +26,9 @@ Items are coded 1..n (column 0 the reserved id, never ranked).
 """
 
 import argparse
-import json
 import os
 import pathlib
 import sys
-import tempfile
 import time
 
 import keras
@@ -43,7 +41,6 @@ import evaluate_topk as topk_bench  # noqa: E402
 import keras_recsys  # noqa: E402
 from keras_recsys.evaluation.beyond_accuracy import MEASURES  # noqa: E402
 
-RESULTS = pathlib.Path(__file__).parent / "results" / "beyond_accuracy_ml1m.json"
 K = 10
 
 
@@ -214,14 +211,7 @@ def main(argv=None):
         "load_average_at_end": os.getloadavg(),
         "command": _common.command(__file__, argv),
     }
-    if args.output:
-        path = pathlib.Path(args.output)
-    elif args.quick:
-        path = pathlib.Path(tempfile.gettempdir()) / "beyond_accuracy_ml1m.quick.json"
-    else:
-        path = RESULTS
-    path.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {path}")
+    _common.write_results(_common.output_path(__file__, args.output, args.quick), out)
 
 
 if __name__ == "__main__":

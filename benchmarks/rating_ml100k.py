@@ -37,8 +37,6 @@ import _movielens100k as ml  # noqa: E402
 
 import keras_recsys  # noqa: E402
 
-RESULTS = pathlib.Path(__file__).parent / "results" / "rating_ml100k.json"
-
 
 def rmse(pred, truth):
     return float(np.sqrt(np.mean((np.clip(pred, 1.0, 5.0) - truth) ** 2)))
@@ -73,7 +71,7 @@ def main():
     parser.add_argument("--dropout", type=float, default=0.3)
     parser.add_argument("--l2", type=float, default=1e-5)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output", default=str(RESULTS))
+    parser.add_argument("--output", default=None)
     args = parser.parse_args()
     if args.quick:
         args.epochs = 1
@@ -159,10 +157,8 @@ def main():
         "epochs_run": len(history.history["loss"]),
         "best_epoch": best_epoch,
         "train_seconds": round(seconds, 1),
-        "config": vars(args) | {"output": None},
-        "command": _common.command(__file__),
     }
-    _common.write_results(args.output, result)
+    _common.save(__file__, args, result)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,6 @@ from keras_recsys.data import per_user_temporal_split  # noqa: E402
 from keras_recsys.evaluation import evaluate_topk  # noqa: E402
 from keras_recsys.evaluation import most_popular_scorer  # noqa: E402
 
-RESULTS = pathlib.Path(__file__).parent / "results" / "two_tower.json"
 USER_KEYS = ("user_id", "age", "gender", "occupation")
 ITEM_KEYS = ("item_id", "genres")
 
@@ -154,7 +153,7 @@ def main():
     parser.add_argument("--embedding-dim", type=int, default=32)
     parser.add_argument("--units", type=int, nargs="+", default=[128, 64])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output", default=str(RESULTS))
+    parser.add_argument("--output", default=None)
     args = parser.parse_args()
     if args.quick:
         args.max_epochs = 1
@@ -216,10 +215,8 @@ def main():
         "epochs_chosen_on_validation": epochs,
         "validation_history": val_history,
         "final_train_seconds": round(seconds, 1),
-        "config": vars(args) | {"output": None},
-        "command": _common.command(__file__),
     }
-    _common.write_results(args.output, result)
+    _common.save(__file__, args, result)
 
 
 if __name__ == "__main__":
