@@ -39,19 +39,13 @@ import _common  # noqa: E402
 import _movielens100k as ml  # noqa: E402
 
 import keras_recsys  # noqa: E402
+from keras_recsys.data import interaction_matrix  # noqa: E402
 from keras_recsys.data import per_user_temporal_split  # noqa: E402
 from keras_recsys.evaluation import evaluate_topk  # noqa: E402
 from keras_recsys.evaluation import most_popular_scorer  # noqa: E402
 
 USER_KEYS = ("user_id", "age", "gender", "occupation")
 ITEM_KEYS = ("item_id", "genres")
-
-
-def per_user(df, num_users):
-    groups = df.groupby("user_id")["item_id"].apply(lambda s: s.to_numpy())
-    return [
-        groups.get(u, np.zeros(0, "int64")).astype("int64") for u in range(num_users)
-    ]
 
 
 def build(args, users, items, num_users, num_items):
@@ -74,6 +68,10 @@ class Data:
         self.user_queries = ml.user_inputs(np.arange(num_users, dtype="int32"), users)
         self.catalog = ml.item_inputs(np.arange(num_items, dtype="int32"), items)
 
+    def matrix(self, df):
+        """The users x items matrix of the (user, item) pairs of `df`."""
+        return interaction_matrix(df, self.num_users, self.num_items)
+
     def examples(self, df, probs):
         x = ml.features(df, self.users, self.items)
         i = x["item_id"]
@@ -91,14 +89,13 @@ def scorer_for(user_model, item_model, data):
 
 
 def evaluate(scorer, data, targets, exclude, ks):
-    has_target = np.array([len(t) > 0 for t in targets])
-    rows = np.flatnonzero(has_target)
-    queries = {k: v[rows] for k, v in data.user_queries.items()}
+    """Full-catalog metrics of every user with a target (rows of the
+    `targets` / `exclude` frames' interaction matrices)."""
     return evaluate_topk(
         scorer,
-        queries,
-        [targets[r] for r in rows],
-        exclude=[exclude[r] for r in rows],
+        data.user_queries,
+        data.matrix(targets),
+        exclude=data.matrix(exclude),
         num_items=data.num_items,
         metrics=("recall", "ndcg"),
         ks=ks,
@@ -167,7 +164,7 @@ def main():
     fit_df, val_df = per_user_temporal_split(train_df, (0.875, 0.125))
 
     # 1. Epoch count on the validation split.
-    val = (per_user(val_df, num_users), per_user(fit_df, num_users))
+    val = (val_df, fit_df)
     _, _, val_history, _ = train(args, data, fit_df, args.max_epochs, args.seed, val)
     best = max(val_history, key=lambda r: r["val_recall@20"])
     epochs = best["epoch"]
@@ -177,13 +174,11 @@ def main():
     user_model, item_model, history, seconds = train(
         args, data, train_df, epochs, args.seed
     )
-    targets = per_user(test_df, num_users)
-    exclude = per_user(train_df, num_users)
     model_metrics = evaluate(
-        scorer_for(user_model, item_model, data), data, targets, exclude, (20,)
+        scorer_for(user_model, item_model, data), data, test_df, train_df, (20,)
     )
     counts = np.bincount(train_df["item_id"], minlength=num_items)
-    pop_metrics = evaluate(most_popular_scorer(counts), data, targets, exclude, (20,))
+    pop_metrics = evaluate(most_popular_scorer(counts), data, test_df, train_df, (20,))
 
     print(
         f"\nML-100K per-user temporal split 80/20, {model_metrics['num_users']} users"
