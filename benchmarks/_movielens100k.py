@@ -1,62 +1,94 @@
-"""ML-100K side tables as model features (shared by the rating and two-tower
-benchmarks). Reads the GroupLens files as distributed; nothing is copied."""
+"""ML-100K as model features (shared by the rating and two-tower benchmarks).
+
+Reads the data with the library: `keras_recsys.data.load_movielens("ml-100k")`
+(ratings, u.user, u.item), `keras_recsys.data.read_interactions` for the
+u1.base / u1.test split files, and `keras_recsys.data.user_features` /
+`item_features` for the side features. Raw MovieLens ids index every table
+(row = id, row 0 unused).
+"""
 
 import pathlib
 import sys
 
 import numpy as np
-import pandas as pd
+
+import keras_recsys.data
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import _common  # noqa: E402
 
+RATING_COLUMNS = ["user_id", "item_id", "rating", "timestamp"]
+
+
+def load():
+    """The ML-100K `MovieLensData` under `$KERAS_RECSYS_DATA` (no download)."""
+    return keras_recsys.data.load_movielens(
+        "ml-100k", data_dir=ml100k_dir(), download=False
+    )
+
 
 def ml100k_dir():
+    """The ML-100K folder under `$KERAS_RECSYS_DATA`."""
     return _common.data_path("ml-100k", "u.data").parent
 
 
 def read_ratings(path):
-    return pd.read_csv(
-        path, sep="\t", names=["user_id", "item_id", "rating", "timestamp"]
-    )
+    """A GroupLens ratings file (`u.data`, `u1.base`, `u1.test`, ...)."""
+    return keras_recsys.data.read_interactions(path, sep="\t", names=RATING_COLUMNS)
 
 
-def user_table(folder):
-    """Per user id (row = id, 0 unused): age (standardized), gender and
-    occupation codes (0 reserved)."""
-    users = pd.read_csv(
-        folder / "u.user",
-        sep="|",
-        names=["user_id", "age", "gender", "occupation", "zip"],
+def user_table(data):
+    """Per user id: age (standardized, shape (n, 1)), gender and occupation
+    codes (0 reserved), from `keras_recsys.data.user_features`."""
+    n = int(data.users["user_id"].max()) + 1
+    feats = keras_recsys.data.user_features(
+        data.ratings,
+        n,
+        data.users,
+        categorical=("gender", "occupation"),
+        numeric=("age",),
     )
-    n = int(users["user_id"].max()) + 1
-    age = np.zeros((n, 1), "float32")
-    gender = np.zeros(n, "int32")
-    occupation = np.zeros(n, "int32")
-    ids = users["user_id"].to_numpy()
-    age[ids, 0] = ((users["age"] - users["age"].mean()) / users["age"].std()).to_numpy()
-    gender[ids] = np.where(users["gender"] == "M", 1, 2)
-    codes = {o: i + 1 for i, o in enumerate(sorted(users["occupation"].unique()))}
-    occupation[ids] = users["occupation"].map(codes).to_numpy()
     return {
-        "age": age,
-        "gender": gender,
-        "occupation": occupation,
-        "num_occupations": len(codes) + 1,
+        "age": feats["age"][:, None],
+        "gender": feats["gender"],
+        "occupation": feats["occupation"],
+        "num_occupations": int(feats["occupation"].max()) + 1,
     }
 
 
-def item_table(folder):
-    """Per item id (row = id, 0 unused): genre ids 1..19 padded with 0."""
-    items = pd.read_csv(folder / "u.item", sep="|", header=None, encoding="latin-1")
-    n = int(items[0].max()) + 1
-    flags = items.iloc[:, 5:24].to_numpy()
-    max_len = int(flags.sum(axis=1).max())
+def item_table(data):
+    """Per item id: genre ids 1..19 padded with 0 (the genres multi-hot of
+    `keras_recsys.data.item_features`, as an id list)."""
+    n = int(data.items["item_id"].max()) + 1
+    multi_hot = keras_recsys.data.item_features(data.ratings, n, data.items)["genres"]
+    max_len = int(multi_hot.sum(axis=1).max())
     genres = np.zeros((n, max_len), "int32")
-    for row, item in enumerate(items[0].to_numpy()):
-        g = np.flatnonzero(flags[row]) + 1
+    for item, row in enumerate(multi_hot):
+        g = np.flatnonzero(row) + 1
         genres[item, : len(g)] = g
-    return {"genres": genres, "num_genres": flags.shape[1] + 1}
+    return {"genres": genres, "num_genres": multi_hot.shape[1] + 1}
+
+
+def user_inputs(u, users):
+    """The user-tower inputs of the user ids `u`."""
+    return {
+        "user_id": u,
+        "age": users["age"][u],
+        "gender": users["gender"][u],
+        "occupation": users["occupation"][u],
+    }
+
+
+def item_inputs(i, items):
+    """The item-tower inputs of the item ids `i`."""
+    return {"item_id": i, "genres": items["genres"][i]}
+
+
+def features(df, users, items):
+    """Both towers' inputs of the (user, item) rows of `df`."""
+    u = df["user_id"].to_numpy().astype("int32")
+    i = df["item_id"].to_numpy().astype("int32")
+    return user_inputs(u, users) | item_inputs(i, items)
 
 
 def feature_specs(users, items, num_users, num_items, dim):

@@ -19,16 +19,12 @@ training rating get the default rating 3, as in the paper's code.
 """
 
 import argparse
-import json
-import os
 import pathlib
 import sys
-import tempfile
 import time
 
 import keras
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
 import keras_recsys
@@ -36,47 +32,8 @@ import keras_recsys
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import _common  # noqa: E402
 
-RESULTS = pathlib.Path(__file__).parent / "results"
 PAPER_RMSE = 0.831
 TARGET_RMSE = 0.845
-
-
-def load_ratings(data_dir):
-    root = pathlib.Path(data_dir) / "ml-1m"
-    if (root / "ratings.dat").exists():
-        return pd.read_csv(
-            root / "ratings.dat",
-            sep="::",
-            engine="python",
-            names=["user", "item", "rating", "ts"],
-        )
-    path = root / "ratings.reconstructed.uirt.tsv.gz"
-    if not path.exists():
-        sys.exit(f"ML-1M ratings not found under {root}")
-    df = pd.read_csv(path, sep="\t")
-    return df.rename(columns={"user_id": "user", "movie_id": "item"})
-
-
-class ItemRows(keras.utils.PyDataset):
-    """Rows of the sparse items x users rating matrix, densified per batch."""
-
-    def __init__(self, matrix, batch_size, seed=0, **kwargs):
-        super().__init__(**kwargs)
-        self.matrix = matrix
-        self.batch_size = batch_size
-        self.rng = np.random.default_rng(seed)
-        self.order = self.rng.permutation(matrix.shape[0])
-
-    def __len__(self):
-        return -(-self.matrix.shape[0] // self.batch_size)
-
-    def __getitem__(self, index):
-        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
-        dense = self.matrix[rows].toarray()
-        return dense, dense
-
-    def on_epoch_end(self):
-        self.order = self.rng.permutation(self.matrix.shape[0])
 
 
 def predict_pairs(model, matrix, items, users, batch_size=512):
@@ -97,8 +54,8 @@ def predict_pairs(model, matrix, items, users, batch_size=512):
 
 
 def rmse(model, matrix, frame, seen_users, seen_items):
-    items = frame["item_idx"].to_numpy()
-    users = frame["user_idx"].to_numpy()
+    items = frame["item_id"].to_numpy()
+    users = frame["user_id"].to_numpy()
     pred = np.clip(predict_pairs(model, matrix, items, users), 1.0, 5.0)
     unseen = ~(seen_users[users] & seen_items[items])
     pred[unseen] = 3.0
@@ -118,7 +75,9 @@ def train_one(args, l2, matrix, val, seen_users, seen_items):
         optimizer=keras.optimizers.Adam(args.lr),
         loss=keras_recsys.losses.MaskedMeanSquaredError(row_reduction="sum"),
     )
-    data = ItemRows(matrix, args.batch_size, seed=args.seed)
+    data = keras_recsys.data.InteractionMatrixDataset(
+        matrix, batch_size=args.batch_size, seed=args.seed, input_name=None
+    )
     best, best_epoch, best_weights, curve = np.inf, 0, None, []
     for epoch in range(args.epochs):
         history = model.fit(data, epochs=epoch + 1, initial_epoch=epoch, verbose=0)
@@ -153,7 +112,6 @@ def train_one(args, l2, matrix, val, seen_users, seen_items):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data-dir", default=os.environ.get("KERAS_RECSYS_DATA"))
     parser.add_argument("--epochs", type=int, default=80)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--hidden-units", type=int, default=500)
@@ -175,20 +133,15 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--output", default=None)
     args = parser.parse_args(argv)
-    if not args.data_dir:
-        sys.exit("Set KERAS_RECSYS_DATA or pass --data-dir")
     keras.utils.set_random_seed(args.seed)
 
-    df = load_ratings(args.data_dir)
+    df = _common.load_ml1m().ratings
     if args.quick:
-        df = df[df["user"].isin(np.sort(df["user"].unique())[:300])]
+        df = df[df["user_id"].isin(np.sort(df["user_id"].unique())[:300])]
         args.epochs, args.log_every = 2, 1
-    users = np.sort(df["user"].unique())
-    items = np.sort(df["item"].unique())
-    df = df.assign(
-        user_idx=np.searchsorted(users, df["user"].to_numpy()),
-        item_idx=np.searchsorted(items, df["item"].to_numpy()),
-    )
+    # Codes 1..n; the matrix's row and column 0 (the reserved code) stay empty.
+    df, users, items = _common.encode_ids(df)
+    num_items, num_users = items.vocabulary_size, users.vocabulary_size
     rng = np.random.default_rng(args.seed)
     is_test = rng.random(len(df)) < 0.1
     test = df[is_test]
@@ -199,16 +152,16 @@ def main(argv=None):
     matrix = sp.csr_matrix(
         (
             train["rating"].to_numpy().astype("float32"),
-            (train["item_idx"].to_numpy(), train["user_idx"].to_numpy()),
+            (train["item_id"].to_numpy(), train["user_id"].to_numpy()),
         ),
-        shape=(len(items), len(users)),
+        shape=(num_items, num_users),
     )
-    seen_users = np.zeros(len(users), dtype=bool)
-    seen_users[train["user_idx"].to_numpy()] = True
-    seen_items = np.zeros(len(items), dtype=bool)
-    seen_items[train["item_idx"].to_numpy()] = True
+    seen_users = np.zeros(num_users, dtype=bool)
+    seen_users[train["user_id"].to_numpy()] = True
+    seen_items = np.zeros(num_items, dtype=bool)
+    seen_items[train["item_id"].to_numpy()] = True
     print(
-        f"ML-1M: {len(df)} ratings, {len(users)} users, {len(items)} items; "
+        f"ML-1M: {len(df)} ratings, {num_users - 1} users, {num_items - 1} items; "
         f"train {len(train)}, validation {len(val)}, test {len(test)}; "
         f"backend {keras.backend.backend()}",
         flush=True,
@@ -242,9 +195,7 @@ def main(argv=None):
         ),
         "quick": args.quick,
         **_common.environment(),
-        "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
-        "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/autorec_ml1m.py "
-        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": _common.command(__file__, argv),
         "config": {
             "hidden_units": args.hidden_units,
             "activation": "sigmoid",
@@ -268,18 +219,10 @@ def main(argv=None):
         "meets_target": bool(test_rmse <= TARGET_RMSE),
         "train_seconds": round(seconds, 1),
     }
-    if args.output:
-        path = pathlib.Path(args.output)
-    elif args.quick:
-        path = pathlib.Path(tempfile.gettempdir()) / "autorec_ml1m.quick.json"
-    else:
-        path = RESULTS / "autorec_ml1m.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _common.write_results(path, out)
-    curves_path = path.parent / "curves" / (path.stem + ".curves.json")
-    curves_path.parent.mkdir(parents=True, exist_ok=True)
-    curves_path.write_text(json.dumps(curve) + "\n")
-    print(f"wrote {path}")
+    path = _common.write_results(
+        _common.output_path(__file__, args.output, args.quick), out
+    )
+    _common.write_results(path.parent / "curves" / f"{path.stem}.curves.json", curve)
     return out
 
 

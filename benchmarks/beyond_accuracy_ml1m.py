@@ -26,55 +26,44 @@ Items are coded 1..n (column 0 the reserved id, never ranked).
 """
 
 import argparse
-import json
 import os
 import pathlib
 import sys
-import tempfile
 import time
 
 import keras
 import numpy as np
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 import evaluate_topk as topk_bench  # noqa: E402
 
 import keras_recsys  # noqa: E402
 from keras_recsys.evaluation.beyond_accuracy import MEASURES  # noqa: E402
 
-RESULTS = pathlib.Path(__file__).parent / "results" / "beyond_accuracy_ml1m.json"
 K = 10
 
 
 def load(quick):
-    root = pathlib.Path(os.environ.get("KERAS_RECSYS_DATA", "/work/shared/data"))
-    path = root / "ml-1m" / "ratings.reconstructed.uirt.tsv.gz"
-    if quick or not path.exists():
+    """User and item codes 1..n of every rating and the items' genre
+    multi-hot (row = item code, row 0 zero), from `_common.load_ml1m` and
+    `keras_recsys.data.item_features`; synthetic when quick or missing."""
+    if quick or not _common.data_path("ml-1m", must_exist=False).exists():
         users, items, source = topk_bench.load_interactions(quick=True)
         rng = np.random.default_rng(0)
-        # Item codes 1..n (column 0 the reserved id).
-        genres = (rng.random((items.max() + 2, 8)) < 0.3).astype("float32")
+        genres = (rng.random((items.max() + 1, 8)) < 0.3).astype("float32")
         genres[0] = 0.0
-        return users, items + 1, genres, source
-    import pandas as pd
-
-    df = pd.read_csv(path, sep="\t", usecols=["user_id", "movie_id"])
-    _, users = np.unique(df["user_id"].to_numpy(), return_inverse=True)
-    movie_ids, items = np.unique(df["movie_id"].to_numpy(), return_inverse=True)
-    movies = pd.read_csv(
-        root / "ml-1m" / "movies.dat",
-        sep="::",
-        engine="python",
-        names=["movie_id", "title", "genres"],
-        encoding="latin-1",
-    ).set_index("movie_id")
-    names = sorted({g for gs in movies["genres"] for g in gs.split("|")})
-    # Item codes 1..n (column 0 the reserved id, docs/concepts.md).
-    genres = np.zeros((len(movie_ids) + 1, len(names)), "float32")
-    for column, movie in enumerate(movie_ids, start=1):
-        for g in movies.loc[movie, "genres"].split("|"):
-            genres[column, names.index(g)] = 1.0
-    return users, items + 1, genres, "ML-1M (ratings.reconstructed.uirt.tsv.gz)"
+        return users, items, genres, source
+    data = _common.load_ml1m()
+    ratings, _, item_codes = _common.encode_ids(data.ratings)
+    movies = data.items.assign(item_id=item_codes.transform(data.items["item_id"]))
+    genres = keras_recsys.data.item_features(
+        ratings,
+        item_codes.vocabulary_size,
+        movies[movies["item_id"] > 0],  # movies nobody rated have no code
+    )["genres"]
+    source = "ML-1M (load_movielens: ratings.reconstructed.uirt.tsv.gz)"
+    return ratings["user_id"].to_numpy(), ratings["item_id"].to_numpy(), genres, source
 
 
 def top_items(score_fn, queries, exclude, batch_size=256):
@@ -84,6 +73,7 @@ def top_items(score_fn, queries, exclude, batch_size=256):
         scores = np.array(score_fn(queries[start : start + batch_size]), "float32")
         seen = exclude[start : start + batch_size].toarray() > 0
         scores[seen] = -np.inf
+        scores[:, 0] = -np.inf  # the reserved code
         rows.append(np.argsort(-scores, axis=1, kind="stable")[:, :K])
     return np.concatenate(rows)
 
@@ -124,18 +114,15 @@ def main(argv=None):
     train = exclude.tocsr()
     num_users, num_items = targets.shape
     popularity = np.asarray((train > 0).sum(axis=0)).ravel()
+    num_training_users = int((np.diff(train.indptr) > 0).sum())  # row 0 is empty
     queries = np.arange(num_users, dtype="int32")
     print(
-        f"{source}: {num_users} users, {num_items} items; backend "
+        f"{source}: {num_training_users} users, {num_items - 1} items; backend "
         f"{keras.backend.backend()}",
         flush=True,
     )
 
-    # Column 0 is the reserved id: never ranked (evaluate_topk also excludes
-    # it where the id convention is wired in).
-    exclude_eval = exclude.tolil()
-    exclude_eval[:, 0] = 1.0
-    exclude_eval = exclude_eval.tocsr()
+    exclude_eval = exclude.tocsr()  # evaluate_topk never ranks column 0 itself
     rows = {}
     for name, score_fn in scorers(train, num_users, num_items).items():
         kwargs = dict(
@@ -145,7 +132,7 @@ def main(argv=None):
             beyond_accuracy=MEASURES,
             item_popularity=popularity,
             item_embeddings=genres,
-            num_training_users=num_users,
+            num_training_users=num_training_users,
         )
         evaluate = keras_recsys.evaluation.evaluate_topk
         # Warm-up: compiles the scorer's predict step and both ranking steps.
@@ -178,7 +165,7 @@ def main(argv=None):
         evaluated = np.flatnonzero(np.diff(targets.indptr) > 0)
         lists, lists_s = timed(top_items, score_fn, queries, exclude_eval)
         separate = keras_recsys.evaluation.beyond_accuracy(
-            lists[evaluated], popularity, num_users, item_embeddings=genres
+            lists[evaluated], popularity, num_training_users, item_embeddings=genres
         )
         for m in MEASURES:
             np.testing.assert_allclose(beyond[m], separate[m], rtol=1e-5, err_msg=m)
@@ -211,8 +198,8 @@ def main(argv=None):
         "benchmark": "beyond_accuracy_ml1m",
         "data": source,
         "split": "random 20% of each user's ratings held out, the rest excluded",
-        "num_users": int(num_users),
-        "num_items": int(num_items),
+        "num_users": num_training_users,
+        "num_items": int(num_items - 1),  # the table has one more column, code 0
         "k": K,
         "backend": keras.backend.backend(),
         "quick": args.quick,
@@ -222,19 +209,9 @@ def main(argv=None):
         "scorers": rows,
         "cpu_count": os.cpu_count(),
         "load_average_at_end": os.getloadavg(),
-        "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
-        "/tmp/keras_recsys_bench.lock .venv/bin/python "
-        "benchmarks/beyond_accuracy_ml1m.py "
-        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": _common.command(__file__, argv),
     }
-    if args.output:
-        path = pathlib.Path(args.output)
-    elif args.quick:
-        path = pathlib.Path(tempfile.gettempdir()) / "beyond_accuracy_ml1m.quick.json"
-    else:
-        path = RESULTS
-    path.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {path}")
+    _common.write_results(_common.output_path(__file__, args.output, args.quick), out)
 
 
 if __name__ == "__main__":

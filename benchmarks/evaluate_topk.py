@@ -6,7 +6,9 @@ ids to scores by a matmul with the item table), excludes each user's training
 items and scores five metrics (precision, recall, NDCG, MAP, MRR) at k = 10,
 20 and 100 against the held-out items. Split: for each user a random 20% of
 their ML-1M ratings (at least one) is held out, the rest is excluded from
-ranking. Reports the wall time of `keras_recsys.evaluation.evaluate_topk`
+ranking. User and item ids are the codes 1..n of
+`keras_recsys.data.IdEncoder` (row and column 0 reserved, never ranked;
+docs/concepts.md). Reports the wall time of `keras_recsys.evaluation.evaluate_topk`
 (after a warm-up on 256 users that compiles the model's predict step) and its
 peak memory: the peak growth of the process's resident memory during the call
 (sampled every 2 ms) and the tracemalloc peak, against the 89.5 MB that one
@@ -45,19 +47,16 @@ KS = (10, 20, 100)
 
 
 def load_interactions(quick):
-    root = os.environ.get("KERAS_RECSYS_DATA", "/work/shared/data")
-    path = pathlib.Path(root, "ml-1m", "ratings.reconstructed.uirt.tsv.gz")
-    if path.exists() and not quick:
-        import pandas as pd
-
-        df = pd.read_csv(path, sep="\t", usecols=["user_id", "movie_id"])
-        _, users = np.unique(df["user_id"].to_numpy(), return_inverse=True)
-        _, items = np.unique(df["movie_id"].to_numpy(), return_inverse=True)
-        return users, items, "ML-1M (ratings.reconstructed.uirt.tsv.gz)"
+    """The user and item codes (`1..n`, 0 reserved) of every ML-1M rating
+    (`_common.load_ml1m`), or of a synthetic log when quick or missing."""
+    if not quick and _common.data_path("ml-1m", must_exist=False).exists():
+        ratings, _, _ = _common.encode_ids(_common.load_ml1m().ratings)
+        source = "ML-1M (load_movielens: ratings.reconstructed.uirt.tsv.gz)"
+        return ratings["user_id"].to_numpy(), ratings["item_id"].to_numpy(), source
     rng = np.random.default_rng(0)
     num_users, num_items, per_user = (200, 300, 20) if quick else (6040, 3706, 165)
-    users = np.repeat(np.arange(num_users), per_user)
-    items = np.concatenate(
+    users = np.repeat(np.arange(1, num_users + 1), per_user)
+    items = 1 + np.concatenate(
         [rng.choice(num_items, per_user, replace=False) for _ in range(num_users)]
     )
     return users, items, f"synthetic ({num_users} x {num_items})"
@@ -84,9 +83,13 @@ def split(users, items, seed=0):
 
 
 def build_model(num_users, num_items, dim=64, seed=0):
+    """Random user and item tables of `num_users` / `num_items` rows (table
+    sizes; row 0, the reserved code, is zero) and their matmul."""
     rng = np.random.default_rng(seed)
-    user_table = rng.normal(size=(num_users, dim)).astype("float32")
-    item_table = rng.normal(size=(num_items, dim)).astype("float32")
+    user_table = np.zeros((num_users, dim), "float32")
+    item_table = np.zeros((num_items, dim), "float32")
+    user_table[1:] = rng.normal(size=(num_users - 1, dim))
+    item_table[1:] = rng.normal(size=(num_items - 1, dim))
     user_id = keras.Input(shape=(), dtype="int32", name="user_id")
     embedded = keras.layers.Embedding(
         num_users, dim, embeddings_initializer=keras.initializers.Constant(user_table)
@@ -135,7 +138,7 @@ def main():
     args = parser.parse_args()
     users, items, source = load_interactions(args.quick)
     targets, exclude = split(users, items)
-    num_users, num_items = targets.shape
+    num_users, num_items = targets.shape  # table sizes: n + 1 (code 0 reserved)
     model = build_model(num_users, num_items)
     queries = np.arange(num_users, dtype="int32")
     kwargs = dict(metrics=METRICS, ks=KS, batch_size=args.batch_size, verbose=0)
@@ -155,6 +158,7 @@ def main():
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
+    num_users, num_items = num_users - 1, num_items - 1  # real users and items
     matrix_bytes = num_users * num_items * 4
     rss_growth = rss.peak - rss.base
     print(f"backend={keras.backend.backend()} data={source}")

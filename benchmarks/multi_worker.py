@@ -80,29 +80,23 @@ def build(num_users, num_items):
     return retrieval, user_model, item_model
 
 
-def per_user(df, num_users):
-    groups = df.groupby("user_id")["item_id"].apply(lambda s: s.to_numpy())
-    return [groups.get(u, np.zeros(0, "int64")) for u in range(num_users)]
-
-
 def metrics(user_model, item_model, train_df, test_df, num_users, num_items):
     # Plain calls read the local copy of the mirrored variables.
     catalog = keras.ops.convert_to_numpy(
         item_model({"item_id": np.arange(num_items, dtype="int32")}, training=False)
     )
-    targets = per_user(test_df, num_users)
-    exclude = [np.union1d(e, [0]) for e in per_user(train_df, num_users)]
-    rows = np.array([u for u in range(num_users) if len(targets[u])])
+    matrix = keras_recsys.data.interaction_matrix
 
     def scorer(batch):
         vectors = user_model({"user_id": batch}, training=False)
         return keras.ops.convert_to_numpy(vectors) @ catalog.T
 
+    # Every user with a target: row u of the matrices, user id u.
     result = keras_recsys.evaluation.evaluate_topk(
         scorer,
-        rows.astype("int32"),
-        [targets[u] for u in rows],
-        exclude=[exclude[u] for u in rows],
+        np.arange(num_users, dtype="int32"),
+        matrix(test_df, num_users, num_items),
+        exclude=matrix(train_df, num_users, num_items),
         num_items=num_items,
         metrics=("recall", "ndcg"),
         ks=(20,),

@@ -63,14 +63,8 @@ PAPER = {
 
 
 def data_dir():
-    root = os.environ.get("KERAS_RECSYS_DATA")
-    if not root:
-        here = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"
-        root = str(here)
-    path = pathlib.Path(root)
-    if not (path / "ncf-ml-1m" / "ml-1m.test.rating").exists():
-        sys.exit(f"NCF ML-1M files not found under {path} (set KERAS_RECSYS_DATA)")
-    return path
+    """The data folder, once the NCF files are found in it."""
+    return _common.data_path("ncf-ml-1m", "ml-1m.test.rating").parents[1]
 
 
 def load_item_map(path):
@@ -107,11 +101,9 @@ def load_data(root):
     test["item"] += 1
     test_negatives = np.asarray(negatives, dtype="int32") + 1
     movie_to_ncf, ambiguous = load_item_map(root / "ncf-ml-1m" / "item_map.derived.tsv")
-    ratings = pd.read_csv(
-        root / "ml-1m" / "ratings.reconstructed.uirt.tsv.gz", sep="\t"
-    )
+    ratings = _common.load_ml1m().ratings  # the reconstructed ratings here
     ratings["user"] = ratings["user_id"]
-    ratings["item"] = ratings["movie_id"].map(movie_to_ncf) + 1
+    ratings["item"] = ratings["item_id"].map(movie_to_ncf) + 1
     if ratings["item"].isna().any():
         raise RuntimeError("some MovieIDs have no NCF item id")
     ratings["item"] = ratings["item"].astype("int32")
@@ -407,9 +399,7 @@ def main():
         "paper": PAPER,
         "target": {"neumf hr@10": 0.70, "neumf ndcg@10": 0.42},
         "results": results,
-        "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
-        "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/ncf_ml1m.py "
-        + " ".join(sys.argv[1:]),
+        "command": _common.command(__file__),
     }
     trained = {}
     for name in args.variants:

@@ -34,25 +34,19 @@ Defaults: Mult-DAE with no hidden layer, a 64-wide code, dropout 0.5, Adam
 
 import argparse
 import math
-import os
 import pathlib
 import sys
-import tempfile
 import time
 
 import keras
 import numpy as np
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-sys.path.insert(0, str(pathlib.Path(__file__).parent.parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 import autoencoders_ml1m as ae  # noqa: E402
 
 import keras_recsys  # noqa: E402
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import _common  # noqa: E402
-
-RESULTS = pathlib.Path(__file__).parent / "results"
 PLOT = pathlib.Path(__file__).parent.parent / "docs" / "_static" / "privacy_ml1m.png"
 
 
@@ -165,7 +159,6 @@ def plot(rows, popular, path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data-dir", default=os.environ.get("KERAS_RECSYS_DATA"))
     parser.add_argument("--epsilons", default="1,3,8")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=2400)
@@ -179,11 +172,11 @@ def main(argv=None):
     parser.add_argument("--plot", action="store_true")
     parser.add_argument("--output", default=None)
     args = parser.parse_args(argv)
-    if not args.data_dir:
-        sys.exit("Set KERAS_RECSYS_DATA or pass --data-dir")
     keras.utils.set_random_seed(args.seed)
 
-    ratings = ae.load_ratings("ml-1m", args.data_dir)
+    ratings = _common.load_ml1m().ratings.rename(
+        columns={"user_id": "user", "item_id": "item"}
+    )
     n_heldout = 600
     if args.quick:
         users = np.sort(ratings["user"].unique())[:800]
@@ -257,9 +250,9 @@ def main(argv=None):
         ),
         "quick": args.quick,
         **_common.environment(),
-        "command": "KERAS_BACKEND=jax KERAS_RECSYS_DATA=/work/shared/data flock "
-        "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/privacy_ml1m.py "
-        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": _common.command(
+            __file__, argv, env="KERAS_BACKEND=jax KERAS_RECSYS_DATA=/work/shared/data"
+        ),
         "config": {
             "model": f"Mult-DAE, hidden_units=(), latent_dim={args.latent_dim}, "
             f"dropout={args.dropout}",
@@ -277,15 +270,7 @@ def main(argv=None):
         "most_popular": popular,
         "runs": rows,
     }
-    if args.output:
-        path = pathlib.Path(args.output)
-    elif args.quick:
-        path = pathlib.Path(tempfile.gettempdir()) / "privacy_ml1m.quick.json"
-    else:
-        path = RESULTS / "privacy_ml1m.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _common.write_results(path, out)
-    print(f"wrote {path}")
+    _common.write_results(_common.output_path(__file__, args.output, args.quick), out)
     return out
 
 

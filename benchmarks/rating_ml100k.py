@@ -31,15 +31,11 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 import _movielens100k as ml  # noqa: E402
 
 import keras_recsys  # noqa: E402
-
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import _common  # noqa: E402
-
-RESULTS = pathlib.Path(__file__).parent / "results" / "rating_ml100k.json"
 
 
 def rmse(pred, truth):
@@ -64,19 +60,6 @@ def bias_baseline(train, test, reg_item=25.0, reg_user=10.0):
     return pred
 
 
-def features(df, users, items):
-    u = df["user_id"].to_numpy().astype("int32")
-    i = df["item_id"].to_numpy().astype("int32")
-    return {
-        "user_id": u,
-        "age": users["age"][u],
-        "gender": users["gender"][u],
-        "occupation": users["occupation"][u],
-        "item_id": i,
-        "genres": items["genres"][i],
-    }
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
@@ -88,15 +71,15 @@ def main():
     parser.add_argument("--dropout", type=float, default=0.3)
     parser.add_argument("--l2", type=float, default=1e-5)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output", default=str(RESULTS))
+    parser.add_argument("--output", default=None)
     args = parser.parse_args()
     if args.quick:
         args.epochs = 1
 
-    folder = ml.ml100k_dir()
-    train = ml.read_ratings(folder / "u1.base")
-    test = ml.read_ratings(folder / "u1.test")
-    users, items = ml.user_table(folder), ml.item_table(folder)
+    data = ml.load()
+    train = ml.read_ratings(pathlib.Path(data.path) / "u1.base")
+    test = ml.read_ratings(pathlib.Path(data.path) / "u1.test")
+    users, items = ml.user_table(data), ml.item_table(data)
     num_users, num_items = len(users["gender"]), len(items["genres"])
 
     global_rmse = rmse(np.full(len(test), train["rating"].mean()), test["rating"])
@@ -127,10 +110,10 @@ def main():
     )
     start = time.perf_counter()
     history = model.fit(
-        features(fit_df, users, items),
+        ml.features(fit_df, users, items),
         fit_df["rating"].to_numpy().astype("float32"),
         validation_data=(
-            features(val_df, users, items),
+            ml.features(val_df, users, items),
             val_df["rating"].to_numpy().astype("float32"),
         ),
         epochs=args.epochs,
@@ -143,7 +126,9 @@ def main():
         verbose=2,
     )
     seconds = time.perf_counter() - start
-    pred = model.predict(features(test, users, items), batch_size=4096, verbose=0)[:, 0]
+    pred = model.predict(ml.features(test, users, items), batch_size=4096, verbose=0)[
+        :, 0
+    ]
     model_rmse = rmse(pred, test["rating"].to_numpy())
     best_epoch = int(np.argmin(history.history["val_rmse"])) + 1
 
@@ -172,12 +157,8 @@ def main():
         "epochs_run": len(history.history["loss"]),
         "best_epoch": best_epoch,
         "train_seconds": round(seconds, 1),
-        "config": vars(args) | {"output": None},
-        "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
-        "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/rating_ml100k.py "
-        + " ".join(sys.argv[1:]),
     }
-    _common.write_results(args.output, result)
+    _common.save(__file__, args, result)
 
 
 if __name__ == "__main__":

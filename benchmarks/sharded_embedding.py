@@ -20,7 +20,6 @@ benchmarks/results/sharded_embedding.json.
 """
 
 import argparse
-import json
 import os
 import pathlib
 import sys
@@ -46,6 +45,15 @@ NUM_CANDIDATES = 16
 BATCH = 64
 STEPS = 5
 QUERIES = 8
+
+
+# The figures printed at the end of a run.
+SUMMARY = (
+    "quarter_of_rows_per_device",
+    "top10_ids_equal",
+    "top10_scores_max_abs_diff",
+    "loss_max_abs_diff",
+)
 
 
 def build(num_items):
@@ -143,9 +151,7 @@ class _nullcontext:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a 40,000-row table")
-    parser.add_argument(
-        "--output", default=str(ROOT / "benchmarks/results/sharded_embedding.json")
-    )
+    parser.add_argument("--output", default=str(_common.results_path(__file__)))
     args = parser.parse_args()
     # Table rows = num_items + 1 (the id table, padding included, and the
     # out-of-vocabulary row).
@@ -187,25 +193,9 @@ def main():
         "top10_ids_equal": same_ids,
         "top10_scores_max_abs_diff": score_diff,
         "loss_max_abs_diff": loss_diff,
-        "command": "flock /tmp/keras_recsys_bench.lock "
-        "/work/main/.venv/bin/python benchmarks/sharded_embedding.py"
-        + (" --quick" if args.quick else ""),
+        "command": _common.command(__file__, env=""),
     }
-    print(
-        json.dumps(
-            {
-                k: result[k]
-                for k in (
-                    "quarter_of_rows_per_device",
-                    "top10_ids_equal",
-                    "top10_scores_max_abs_diff",
-                    "loss_max_abs_diff",
-                )
-            }
-        )
-    )
-    if not args.quick:
-        pathlib.Path(args.output).write_text(json.dumps(result, indent=2) + "\n")
+    _common.report(result, SUMMARY, None if args.quick else args.output)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,14 @@ NUM_ITEMS = 100_000
 BATCH = 4096
 
 
+# The figures printed at the end of a run.
+SUMMARY = (
+    "every_row_once",
+    "peak_rss_mib_max_over_processes",
+    "under_2_gib_per_process",
+)
+
+
 def write(folder, rows, shards):
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -151,9 +159,7 @@ def main():
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--phase", nargs="+", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--folder", default=None, help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--output", default=str(ROOT / "benchmarks/results/streaming_parquet.json")
-    )
+    parser.add_argument("--output", default=str(_common.results_path(__file__)))
     args = parser.parse_args()
     if args.phase:
         paths = sorted(str(p) for p in pathlib.Path(args.folder).glob("*.parquet"))
@@ -251,24 +257,9 @@ def main():
         "item tables with Adam's slots",
         "peak_rss_mib_max_over_processes": peak,
         "under_2_gib_per_process": peak < 2048,
-        "command": "flock /tmp/keras_recsys_bench.lock "
-        "/work/main/.venv/bin/python benchmarks/streaming_parquet.py"
-        + (" --quick" if args.quick else ""),
+        "command": _common.command(__file__, env=""),
     }
-    print(
-        json.dumps(
-            {
-                k: result[k]
-                for k in (
-                    "every_row_once",
-                    "peak_rss_mib_max_over_processes",
-                    "under_2_gib_per_process",
-                )
-            }
-        )
-    )
-    if not args.quick:
-        pathlib.Path(args.output).write_text(json.dumps(result, indent=2) + "\n")
+    _common.report(result, SUMMARY, None if args.quick else args.output)
 
 
 if __name__ == "__main__":

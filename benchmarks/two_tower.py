@@ -34,27 +34,18 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
 import _movielens100k as ml  # noqa: E402
 
 import keras_recsys  # noqa: E402
+from keras_recsys.data import interaction_matrix  # noqa: E402
 from keras_recsys.data import per_user_temporal_split  # noqa: E402
 from keras_recsys.evaluation import evaluate_topk  # noqa: E402
 from keras_recsys.evaluation import most_popular_scorer  # noqa: E402
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import _common  # noqa: E402
-
-RESULTS = pathlib.Path(__file__).parent / "results" / "two_tower.json"
 USER_KEYS = ("user_id", "age", "gender", "occupation")
 ITEM_KEYS = ("item_id", "genres")
-
-
-def per_user(df, num_users):
-    groups = df.groupby("user_id")["item_id"].apply(lambda s: s.to_numpy())
-    return [
-        groups.get(u, np.zeros(0, "int64")).astype("int64") for u in range(num_users)
-    ]
 
 
 def build(args, users, items, num_users, num_items):
@@ -74,27 +65,16 @@ class Data:
     def __init__(self, users, items, num_users, num_items):
         self.users, self.items = users, items
         self.num_users, self.num_items = num_users, num_items
-        uid = np.arange(num_users, dtype="int32")
-        self.user_queries = {
-            "user_id": uid,
-            "age": users["age"],
-            "gender": users["gender"],
-            "occupation": users["occupation"],
-        }
-        iid = np.arange(num_items, dtype="int32")
-        self.catalog = {"item_id": iid, "genres": items["genres"]}
+        self.user_queries = ml.user_inputs(np.arange(num_users, dtype="int32"), users)
+        self.catalog = ml.item_inputs(np.arange(num_items, dtype="int32"), items)
+
+    def matrix(self, df):
+        """The users x items matrix of the (user, item) pairs of `df`."""
+        return interaction_matrix(df, self.num_users, self.num_items)
 
     def examples(self, df, probs):
-        u = df["user_id"].to_numpy().astype("int32")
-        i = df["item_id"].to_numpy().astype("int32")
-        x = {
-            "user_id": u,
-            "age": self.users["age"][u],
-            "gender": self.users["gender"][u],
-            "occupation": self.users["occupation"][u],
-            "item_id": i,
-            "genres": self.items["genres"][i],
-        }
+        x = ml.features(df, self.users, self.items)
+        i = x["item_id"]
         y = np.stack([i.astype("float32"), probs[i]], axis=1)
         return x, y
 
@@ -109,16 +89,13 @@ def scorer_for(user_model, item_model, data):
 
 
 def evaluate(scorer, data, targets, exclude, ks):
-    # Item id 0 is not an item: exclude it for everyone.
-    exclude = [np.union1d(e, [0]) for e in exclude]
-    has_target = np.array([len(t) > 0 for t in targets])
-    rows = np.flatnonzero(has_target)
-    queries = {k: v[rows] for k, v in data.user_queries.items()}
+    """Full-catalog metrics of every user with a target (rows of the
+    `targets` / `exclude` frames' interaction matrices)."""
     return evaluate_topk(
         scorer,
-        queries,
-        [targets[r] for r in rows],
-        exclude=[exclude[r] for r in rows],
+        data.user_queries,
+        data.matrix(targets),
+        exclude=data.matrix(exclude),
         num_items=data.num_items,
         metrics=("recall", "ndcg"),
         ks=ks,
@@ -173,21 +150,21 @@ def main():
     parser.add_argument("--embedding-dim", type=int, default=32)
     parser.add_argument("--units", type=int, nargs="+", default=[128, 64])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output", default=str(RESULTS))
+    parser.add_argument("--output", default=None)
     args = parser.parse_args()
     if args.quick:
         args.max_epochs = 1
 
-    folder = ml.ml100k_dir()
-    ratings = ml.read_ratings(folder / "u.data")
-    users, items = ml.user_table(folder), ml.item_table(folder)
+    ml100k = ml.load()
+    ratings = ml100k.ratings
+    users, items = ml.user_table(ml100k), ml.item_table(ml100k)
     num_users, num_items = len(users["gender"]), len(items["genres"])
     data = Data(users, items, num_users, num_items)
     train_df, test_df = per_user_temporal_split(ratings, (0.8, 0.2))
     fit_df, val_df = per_user_temporal_split(train_df, (0.875, 0.125))
 
     # 1. Epoch count on the validation split.
-    val = (per_user(val_df, num_users), per_user(fit_df, num_users))
+    val = (val_df, fit_df)
     _, _, val_history, _ = train(args, data, fit_df, args.max_epochs, args.seed, val)
     best = max(val_history, key=lambda r: r["val_recall@20"])
     epochs = best["epoch"]
@@ -197,13 +174,11 @@ def main():
     user_model, item_model, history, seconds = train(
         args, data, train_df, epochs, args.seed
     )
-    targets = per_user(test_df, num_users)
-    exclude = per_user(train_df, num_users)
     model_metrics = evaluate(
-        scorer_for(user_model, item_model, data), data, targets, exclude, (20,)
+        scorer_for(user_model, item_model, data), data, test_df, train_df, (20,)
     )
     counts = np.bincount(train_df["item_id"], minlength=num_items)
-    pop_metrics = evaluate(most_popular_scorer(counts), data, targets, exclude, (20,))
+    pop_metrics = evaluate(most_popular_scorer(counts), data, test_df, train_df, (20,))
 
     print(
         f"\nML-100K per-user temporal split 80/20, {model_metrics['num_users']} users"
@@ -235,12 +210,8 @@ def main():
         "epochs_chosen_on_validation": epochs,
         "validation_history": val_history,
         "final_train_seconds": round(seconds, 1),
-        "config": vars(args) | {"output": None},
-        "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
-        "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/two_tower.py "
-        + " ".join(sys.argv[1:]),
     }
-    _common.write_results(args.output, result)
+    _common.save(__file__, args, result)
 
 
 if __name__ == "__main__":

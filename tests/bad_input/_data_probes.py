@@ -1,74 +1,61 @@
 """Table rows of the bad-input suite for data tools, loaders and evaluation.
 
-A probe is one hostile-but-realistic input of one entry point and the outcome
-it must give, of one of two classes:
+A row is `(label, call, outcome)`: one hostile-but-realistic input of one
+entry point and the outcome it must give, of one of two classes:
 
 - `error(name)`: a clear error, a `ValueError` or `TypeError` whose message
   names the argument `name` (or matches a given pattern);
 - `value(reference)`: a documented value, equal to `reference()`, which is
   computed plainly with numpy or pandas, never with the code under test.
 
-`check(probe)` runs one probe: a silently wrong value fails the comparison, a
-NaN that the reference does not have fails too, and an error where a value
-is documented (or the other way round) fails. `params(entry, rows)` turns a
-table into `pytest.param`s with readable ids and counts them in `COUNT`.
+`params(entry, rows)` turns a table into the probes of `_probes.py` (one
+machinery classifies and counts every probe of the suite) as `pytest.param`s;
+`check(probe)` runs one: a silently wrong value fails the comparison
+(`assert_same`: exact, frames and sparse matrices included), a NaN that the
+reference does not have fails too, and an error where a value is documented
+(or the other way round) fails.
 """
 
-import dataclasses
-import re
-from collections.abc import Callable
-from typing import Any
+import collections
 
+import _probes
 import numpy as np
 import pandas as pd
-import pytest
+from _probes import CLEAR_ERRORS
+from _probes import SILENT_NAN
+from _probes import SILENT_WRONG
+from _probes import check  # noqa: F401 (the tables' test functions call it)
 
-# Probes built per entry point (for the count printed by the suite).
-COUNT = {}
-
-
-@dataclasses.dataclass(frozen=True)
-class Outcome:
-    kind: str  # "clear error" or "documented value"
-    exceptions: tuple = ()
-    pattern: str | None = None
-    reference: Callable[[], Any] | None = None
+Expect = collections.namedtuple("Expect", "error arg match exceptions reference")
 
 
-def error(name, match=None, exceptions=(ValueError, TypeError)):
+def error(name, match=None, exceptions=CLEAR_ERRORS):
     """A clear error naming `name` (or matching the regex `match`)."""
-    return Outcome("clear error", exceptions, match or re.escape(name))
+    return Expect(True, name, match, exceptions, None)
 
 
 def value(reference):
     """A documented value: the result equals `reference()`."""
-    return Outcome("documented value", reference=reference)
+    return Expect(False, None, None, (), reference)
 
 
-@dataclasses.dataclass(frozen=True)
-class Probe:
-    label: str
-    call: Callable[[], Any]
-    outcome: Outcome
+def _compare_exact(result, expected):
+    try:
+        assert_same(result, expected)
+    except AssertionError as e:
+        return (SILENT_NAN if "silent NaN" in str(e) else SILENT_WRONG), str(e)
+    return None
 
 
 def params(entry, rows):
-    """`pytest.param`s of `(label, call, outcome)` rows of one entry point."""
-    probes = [Probe(label, call, outcome) for label, call, outcome in rows]
-    labels = [p.label for p in probes]
-    if len(set(labels)) != len(labels):
-        raise ValueError(f"Duplicate probe labels for {entry}")
-    COUNT[entry] = COUNT.get(entry, 0) + len(probes)
-    return [pytest.param(p, id=f"{entry}:{p.label}") for p in probes]
-
-
-def check(probe):
-    outcome = probe.outcome
-    if outcome.kind == "clear error":
-        with pytest.raises(outcome.exceptions, match=outcome.pattern):
-            probe.call()
-        return
-    assert_same(probe.call(), outcome.reference())
+    """`pytest.param`s of the `(label, call, outcome)` rows of one entry point."""
+    probes = [
+        _probes.error(entry, label, call, o.arg, o.match, o.exceptions)
+        if o.error
+        else _probes.value(entry, label, call, o.reference, compare=_compare_exact)
+        for label, call, o in rows
+    ]
+    return _probes.params(probes)
 
 
 def assert_same(got, expected, where="result"):

@@ -4,18 +4,22 @@ A probe calls one entry point with one hostile input and states what must
 happen:
 
 - `error(entry, case, fn, arg)`: a clear error, a `ValueError` or
-  `TypeError` whose message names the argument `arg`;
+  `TypeError` (or one of `exceptions`) whose message names the argument
+  `arg` (or matches the regex `match`);
 - `value(entry, case, fn, expected)`: the documented value, compared with
   a plain numpy reference (`expected`, an array, a number or a callable
-  returning one).
+  returning one) by `compare` (default: `allclose` within `rtol`).
 
 `check(probe)` runs it, classifies the outcome and fails on any other
 class. A new row is one `error(...)` or `value(...)` in a table; the test
-file parametrizes over its table with `parametrize(TABLE)`. The counts per
-outcome class are printed at the end of the session (conftest.py).
+file parametrizes over its table with `parametrize(TABLE)`. The data-tool
+tables write their rows more briefly through `_data_probes.py`, which
+builds these probes. The counts per outcome class are printed at the end of
+the session (conftest.py).
 """
 
 import collections
+import re
 
 import keras
 import numpy as np
@@ -32,17 +36,31 @@ COUNTS = collections.Counter()
 # entry point -> number of probes run.
 ENTRY_POINTS = collections.Counter()
 
-Probe = collections.namedtuple("Probe", "entry case fn expect arg expected rtol")
+CLEAR_ERRORS = (ValueError, TypeError)
+
+Probe = collections.namedtuple(
+    "Probe", "entry case fn expect arg expected rtol match exceptions compare"
+)
 
 
-def error(entry, case, fn, arg):
-    """A probe that must raise a ValueError/TypeError naming `arg`."""
-    return Probe(entry, case, fn, CLEAR_ERROR, arg, None, None)
+def error(entry, case, fn, arg, match=None, exceptions=CLEAR_ERRORS):
+    """A probe that must raise one of `exceptions` naming `arg` (or
+    matching the regex `match`)."""
+    pattern = match or re.escape(arg)
+    return Probe(
+        entry, case, fn, CLEAR_ERROR, arg, None, None, pattern, exceptions, None
+    )
 
 
-def value(entry, case, fn, expected, rtol=1e-5):
-    """A probe whose result must equal the numpy reference `expected`."""
-    return Probe(entry, case, fn, DOCUMENTED_VALUE, None, expected, rtol)
+def value(entry, case, fn, expected, rtol=1e-5, compare=None):
+    """A probe whose result must equal the numpy reference `expected`.
+
+    `compare(result, expected)` returns None when they agree, else
+    `(outcome class, detail)`; the default compares arrays within `rtol`.
+    """
+    return Probe(
+        entry, case, fn, DOCUMENTED_VALUE, None, expected, rtol, None, (), compare
+    )
 
 
 def _as_array(result):
@@ -71,27 +89,43 @@ def _close(got, want, rtol):
     )
 
 
+def _compare_arrays(result, expected, rtol):
+    got = _as_array(result)
+    if _close(got, expected, rtol):
+        return None
+    want_nan = _has_nan(_as_array(expected))
+    kind = SILENT_NAN if _has_nan(got) and not want_nan else SILENT_WRONG
+    return kind, f"returned {got!r}, the reference is {expected!r}"
+
+
+def _silent_kind(result):
+    """SILENT_NAN when `result` (arrays) holds a NaN, else SILENT_WRONG."""
+    try:
+        return SILENT_NAN if _has_nan(_as_array(result)) else SILENT_WRONG
+    except Exception:  # noqa: BLE001 (frames and other non-array results)
+        return SILENT_WRONG
+
+
 def classify(probe):
     """Runs `probe`; returns `(outcome class, detail)`."""
     try:
         result = probe.fn()
-    except (ValueError, TypeError) as e:
+    except Exception as e:  # noqa: BLE001 (classified below)
         message = str(e)
-        if probe.expect == CLEAR_ERROR and probe.arg in message:
+        clear = isinstance(e, probe.exceptions or CLEAR_ERRORS)
+        if probe.expect == CLEAR_ERROR and clear and re.search(probe.match, message):
             return CLEAR_ERROR, message
         return UNCLEAR_ERROR, f"{type(e).__name__}: {message}"
-    except Exception as e:  # noqa: BLE001 (a backend error is not a clear one)
-        return UNCLEAR_ERROR, f"{type(e).__name__}: {e}"
-    got = _as_array(result)
     if probe.expect == CLEAR_ERROR:
-        kind = SILENT_NAN if _has_nan(got) else SILENT_WRONG
-        return kind, f"returned {got!r} instead of an error naming {probe.arg!r}"
+        return _silent_kind(result), (
+            f"returned {result!r} instead of an error naming {probe.arg!r}"
+        )
     expected = probe.expected() if callable(probe.expected) else probe.expected
-    if _close(got, expected, probe.rtol):
-        return DOCUMENTED_VALUE, ""
-    want_nan = _has_nan(_as_array(expected))
-    kind = SILENT_NAN if _has_nan(got) and not want_nan else SILENT_WRONG
-    return kind, f"returned {got!r}, the reference is {expected!r}"
+    if probe.compare is None:
+        problem = _compare_arrays(result, expected, probe.rtol)
+    else:
+        problem = probe.compare(result, expected)
+    return problem or (DOCUMENTED_VALUE, "")
 
 
 def check(probe):
@@ -102,12 +136,17 @@ def check(probe):
     assert outcome == probe.expect, f"{probe.entry} / {probe.case}: {outcome}: {detail}"
 
 
-def parametrize(table):
-    """`@pytest.mark.parametrize` over a probe table, ids `entry-case`."""
+def params(table):
+    """The `pytest.param`s of a probe table, ids `entry-case` (unique)."""
     ids = [f"{p.entry}-{p.case}" for p in table]
     duplicates = [i for i, n in collections.Counter(ids).items() if n > 1]
     assert not duplicates, f"probe ids must be unique: {duplicates}"
-    return pytest.mark.parametrize("probe", table, ids=ids)
+    return [pytest.param(p, id=i) for p, i in zip(table, ids)]
+
+
+def parametrize(table):
+    """`@pytest.mark.parametrize` over a probe table, ids `entry-case`."""
+    return pytest.mark.parametrize("probe", params(table))
 
 
 def summary_lines():
@@ -116,7 +155,9 @@ def summary_lines():
     if not total:
         return []
     parts = ", ".join(f"{n} {kind}" for kind, n in sorted(COUNTS.items()))
+    per_entry = ", ".join(f"{e} {n}" for e, n in sorted(ENTRY_POINTS.items()))
     return [
         f"bad-input probes ({keras.backend.backend()}): {total} run over "
-        f"{len(ENTRY_POINTS)} entry points: {parts}"
+        f"{len(ENTRY_POINTS)} entry points: {parts}",
+        f"probes per entry point: {per_entry}",
     ]

@@ -74,6 +74,14 @@ def _ref(**kwargs):
     return value(lambda: _reference(SCORES, **{"targets": TARGETS, **kwargs}))
 
 
+def _item_2_on_top(row):
+    """Every user scores the catalog `row`, whose item 2 beats item 1 by a
+    hair; item 2 is every user's target, so it must rank first."""
+    call = _run(scorer=lambda u: np.tile(row, (len(u), 1)), targets=np.array([2] * 3))
+    hit = {f"{m}@{k}": 1.0 for m in ("hit_rate", "mrr") for k in (1, 3)}
+    return call, value(lambda: {**hit, "num_users": 3})
+
+
 CANDIDATES = np.array([[2, 1, 5], [3, 1, 4], [3, 4, 2]])
 ROWS = []
 ROWS += scalar_rows(
@@ -256,43 +264,13 @@ ROWS += [
         _run(scorer=lambda u: SCORES[np.asarray(u) % 3].astype("float64")),
         _ref(),
     ),
-    (
-        "float64 near-ties",
-        _run(
-            scorer=lambda u: np.tile([0, 1.0, 1.0 + 1e-12, 0, 0, 0], (len(u), 1)),
-            targets=np.array([2, 2, 2]),
-        ),
-        value(
-            lambda: {
-                "hit_rate@1": 1.0,
-                "hit_rate@3": 1.0,
-                "mrr@1": 1.0,
-                "mrr@3": 1.0,
-                "num_users": 3,
-            }
-        ),
-    ),
+    ("float64 near-ties", *_item_2_on_top([0, 1.0, 1.0 + 1e-12, 0, 0, 0])),
     (
         "int scores",
         _run(scorer=lambda u: SCORES[np.asarray(u) % 3].astype("int64")),
         _ref(),
     ),
-    (
-        "int scores past 2**24",
-        _run(
-            scorer=lambda u: np.tile([0, 2**24, 2**24 + 1, 0, 0, 0], (len(u), 1)),
-            targets=np.array([2, 2, 2]),
-        ),
-        value(
-            lambda: {
-                "hit_rate@1": 1.0,
-                "hit_rate@3": 1.0,
-                "mrr@1": 1.0,
-                "mrr@3": 1.0,
-                "num_users": 3,
-            }
-        ),
-    ),
+    ("int scores past 2**24", *_item_2_on_top([0, 2**24, 2**24 + 1, 0, 0, 0])),
     (
         "float16 scores",
         _run(scorer=lambda u: SCORES[np.asarray(u) % 3].astype("float16")),
