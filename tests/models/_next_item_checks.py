@@ -207,3 +207,22 @@ def check_refuses_wrong_length(build):
     for length in (MAX_LEN - 1, MAX_LEN + 1):
         with pytest.raises(ValueError, match="item_sequence|sequence_length"):
             model.predict(np.ones((2, length), dtype="int32"), verbose=0)
+
+
+# Arguments every next-item builder refuses with a ValueError naming them.
+INVALID_ARGUMENTS = [
+    {"num_items": 0, "max_len": 4},
+    {"num_items": 5, "max_len": 0},
+    {"num_items": 5, "max_len": 4, "embedding_dim": 0},
+    {"num_items": 5, "max_len": 4, "num_candidates": 0},
+    {"num_items": 5, "max_len": 4, "training_output": "all"},
+]
+
+
+def check_invalid_arguments(builder, kwargs):
+    """`builder(**kwargs)` raises a ValueError naming the bad argument."""
+    bad = [k for k in kwargs if k not in ("num_items", "max_len")] or [
+        k for k, v in kwargs.items() if v == 0
+    ]
+    with pytest.raises(ValueError, match=bad[0]):
+        builder(**kwargs)

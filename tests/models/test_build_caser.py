@@ -1,7 +1,9 @@
 import pytest
+from _next_item_checks import INVALID_ARGUMENTS
 from _next_item_checks import check_candidates_out_of_range
 from _next_item_checks import check_candidates_score_like_the_catalog
 from _next_item_checks import check_fit_predict_save_evaluate
+from _next_item_checks import check_invalid_arguments
 from _next_item_checks import check_learns_a_deterministic_successor
 from _next_item_checks import check_one_object_scores_every_position
 from _next_item_checks import check_output_layout
@@ -45,21 +47,9 @@ def test_learns_a_deterministic_successor():
     check_learns_a_deterministic_successor(build_caser, **{"window": 3})
 
 
-@pytest.mark.parametrize(
-    "kwargs, error",
-    [
-        ({"num_items": 0, "max_len": 4}, ValueError),
-        ({"num_items": 5, "max_len": 0}, ValueError),
-        ({"num_items": 5, "max_len": 4, "embedding_dim": 0}, ValueError),
-        ({"num_items": 5, "max_len": 4, "num_candidates": 0}, ValueError),
-        ({"num_items": 5, "max_len": 4, "training_output": "all"}, ValueError),
-    ],
-)
-def test_invalid_arguments(kwargs, error):
-    with pytest.raises(
-        error, match="num_items|max_len|embedding_dim|num_candidates|training_output"
-    ):
-        build_caser(**kwargs)
+@pytest.mark.parametrize("kwargs", INVALID_ARGUMENTS)
+def test_invalid_arguments(kwargs):
+    check_invalid_arguments(build_caser, kwargs)
 
 
 def test_public_path():

@@ -1,10 +1,12 @@
 import numpy as np
 import pytest
+from _next_item_checks import INVALID_ARGUMENTS
 from _next_item_checks import MAX_LEN
 from _next_item_checks import NUM_ITEMS
 from _next_item_checks import check_candidates_out_of_range
 from _next_item_checks import check_candidates_score_like_the_catalog
 from _next_item_checks import check_fit_predict_save_evaluate
+from _next_item_checks import check_invalid_arguments
 from _next_item_checks import check_learns_a_deterministic_successor
 from _next_item_checks import check_learns_with_sampled_negatives
 from _next_item_checks import check_one_object_scores_every_position
@@ -55,21 +57,9 @@ def test_eager_call_rejects_unknown_items():
         model(np.array([[0, 0, 0, 0, 1, NUM_ITEMS + 1]]))
 
 
-@pytest.mark.parametrize(
-    "kwargs, error",
-    [
-        ({"num_items": 0, "max_len": 4}, ValueError),
-        ({"num_items": 5, "max_len": 0}, ValueError),
-        ({"num_items": 5, "max_len": 4, "embedding_dim": 0}, ValueError),
-        ({"num_items": 5, "max_len": 4, "num_candidates": 0}, ValueError),
-        ({"num_items": 5, "max_len": 4, "training_output": "all"}, ValueError),
-    ],
-)
-def test_invalid_arguments(kwargs, error):
-    with pytest.raises(
-        error, match="num_items|max_len|embedding_dim|num_candidates|training_output"
-    ):
-        build_sasrec(**kwargs)
+@pytest.mark.parametrize("kwargs", INVALID_ARGUMENTS)
+def test_invalid_arguments(kwargs):
+    check_invalid_arguments(build_sasrec, kwargs)
 
 
 def test_public_path():
