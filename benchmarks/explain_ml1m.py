@@ -104,14 +104,17 @@ COMPARISONS = len(MEASURES) * len(BASELINES) * len(REMOVALS)
 # greedy_occlusion[margin] (12/12; benchmarks/results/explain_ml1m_draw1.json);
 # that choice is tested on draw 2 (users disjoint from draws 0 and 1). A run
 # on a later draw confirms a choice or not; it never re-chooses.
+RULE = (
+    "rule: most clear wins of the 12 comparisons, ties to the most "
+    "explanations per second"
+)
 CHOSEN = {
     "sasrec": {
         "method": "greedy_occlusion[margin]",
         "draw": 1,
         "chosen_on": "draw 1: 300 users disjoint from draw 0 (the run recorded in "
         "benchmarks/results/explain_ml1m_draw1.json, SASRec trained 30 epochs); "
-        "rule: most clear wins of the 12 comparisons, ties to the most "
-        "explanations per second",
+        + RULE,
         # clear wins / 12 and explanations/s on the draw it was chosen on
         "wins_on_choice": {
             "greedy_occlusion[margin]": (12, 3.42),
@@ -127,9 +130,7 @@ CHOSEN = {
     "mult_vae": {
         "method": "occlusion",
         "draw": 0,
-        "chosen_on": "draw 0: seed 0, 300 users (the run of commit eeeb035); "
-        "rule: most clear wins of the 12 comparisons, ties to the most "
-        "explanations per second",
+        "chosen_on": "draw 0: seed 0, 300 users (the run of commit eeeb035); " + RULE,
         "wins_on_choice": {
             "occlusion": (12, 23.80),
             "integrated_gradients": (12, 17.37),
