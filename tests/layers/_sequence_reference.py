@@ -5,10 +5,24 @@ import numpy as np
 import pytest
 
 from keras_recsys.layers import IdEmbedding
+from keras_recsys.utils import testing
 
 
 def to_np(x):
     return keras.ops.convert_to_numpy(x)
+
+
+def run_encoder_harness(encoder_cls, kwargs, input_shape, expected_output_shape=None):
+    """The layer harness (config round-trip, `.keras` save/load, equal
+    outputs) on random vectors of `input_shape` (batch, steps, dim); the
+    output keeps that shape unless `expected_output_shape` says otherwise."""
+    x = np.random.normal(size=input_shape).astype("float32")
+    testing.run_layer_test(
+        encoder_cls,
+        kwargs,
+        x,
+        expected_output_shape=expected_output_shape or input_shape,
+    )
 
 
 def layouts(items, lengths=(5, 8)):

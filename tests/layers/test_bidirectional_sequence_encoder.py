@@ -6,22 +6,20 @@ from _sequence_reference import check_attention_input_errors
 from _sequence_reference import check_refuses_argument
 from _sequence_reference import encode_layouts
 from _sequence_reference import layer_norm
+from _sequence_reference import run_encoder_harness
 from _sequence_reference import to_np
 from scipy.special import erf
 
 import keras_recsys
 from keras_recsys.layers import BidirectionalSequenceEncoder
 from keras_recsys.layers import IdEmbedding
-from keras_recsys.utils.testing import run_layer_test
 
 
 def test_harness():
-    x = np.random.normal(size=(2, 3, 4)).astype("float32")
-    run_layer_test(
+    run_encoder_harness(
         BidirectionalSequenceEncoder,
         {"max_len": 4, "num_blocks": 1, "num_heads": 2, "dropout": 0.1},
-        x,
-        expected_output_shape=(2, 3, 4),
+        input_shape=(2, 3, 4),
     )
 
 
@@ -126,8 +124,3 @@ def test_invalid_arguments(kwargs):
 
 def test_rejects_sequences_longer_than_max_len_and_bad_heads():
     check_attention_input_errors(BidirectionalSequenceEncoder)
-
-
-def test_public_path():
-    encoder = keras_recsys.layers.BidirectionalSequenceEncoder
-    assert encoder is BidirectionalSequenceEncoder

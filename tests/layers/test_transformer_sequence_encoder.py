@@ -6,21 +6,18 @@ from _sequence_reference import check_attention_input_errors
 from _sequence_reference import check_refuses_argument
 from _sequence_reference import encode_layouts
 from _sequence_reference import layer_norm
+from _sequence_reference import run_encoder_harness
 from _sequence_reference import to_np
 
-import keras_recsys
 from keras_recsys.layers import IdEmbedding
 from keras_recsys.layers import TransformerSequenceEncoder
-from keras_recsys.utils.testing import run_layer_test
 
 
 def test_harness():
-    x = np.random.normal(size=(3, 5, 4)).astype("float32")
-    run_layer_test(
+    run_encoder_harness(
         TransformerSequenceEncoder,
         {"max_len": 6, "num_blocks": 2, "num_heads": 2, "dropout": 0.1},
-        x,
-        expected_output_shape=(3, 5, 4),
+        input_shape=(3, 5, 4),
     )
 
 
@@ -132,7 +129,3 @@ def test_invalid_arguments(kwargs, error):
 
 def test_rejects_sequences_longer_than_max_len_and_bad_heads():
     check_attention_input_errors(TransformerSequenceEncoder)
-
-
-def test_public_path():
-    assert keras_recsys.layers.TransformerSequenceEncoder is TransformerSequenceEncoder

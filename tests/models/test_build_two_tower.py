@@ -67,7 +67,3 @@ def test_shared_and_missing_feature_names():
     del batch["genres"]
     with pytest.raises(ValueError, match="genres"):
         retrieval.predict(batch, verbose=0)
-
-
-def test_public_path():
-    assert keras_recsys.models.build_two_tower is build_two_tower
