@@ -108,7 +108,3 @@ def test_model_without_vae_block_raises():
 def test_invalid_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         KLAnnealing(**kwargs)
-
-
-def test_public_path():
-    assert keras_recsys.callbacks.KLAnnealing is KLAnnealing

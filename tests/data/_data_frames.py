@@ -1,5 +1,7 @@
 """Hypothesis strategies and plain-numpy helpers shared by the data tests."""
 
+import copy
+
 import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
@@ -38,6 +40,25 @@ def assert_partition(df, parts):
     assert sorted(labels.tolist()) == sorted(df.index.tolist())
     for p in parts:
         pd.testing.assert_frame_equal(p, df.loc[p.index])
+
+
+def checked_split(split, df, ratios, **kwargs):
+    """`split(df, ratios, **kwargs)`, checked: the caller's frame is left
+    unchanged, the parts partition it, and a second call gives the same
+    parts. Returns the parts."""
+    before = copy.deepcopy(df)
+    parts = split(df, ratios, **kwargs)
+    pd.testing.assert_frame_equal(df, before)
+    assert len(parts) == len(ratios)
+    assert_partition(df, parts)
+    for a, b in zip(parts, split(df, ratios, **kwargs)):
+        pd.testing.assert_frame_equal(a, b)
+    return parts
+
+
+def ordered_times(part):
+    """A part's timestamps with missing times as the oldest (-inf)."""
+    return np.nan_to_num(part["timestamp"].to_numpy(), nan=-np.inf)
 
 
 def time_rank_key(t):

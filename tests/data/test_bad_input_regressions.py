@@ -141,22 +141,27 @@ def test_sample_negatives_popularity_power_is_validated(power):
         )
 
 
+def _popularity_draws(users, positives, counts, power):
+    """One popularity-weighted negative per user row, `num_items = len(counts)`."""
+    return krd.sample_negatives(
+        users,
+        positives,
+        num_items=len(counts),
+        num_negatives=1,
+        strategy="popularity",
+        item_counts=counts,
+        popularity_power=power,
+        seed=0,
+    ).reshape(-1)
+
+
 def test_sample_negatives_popularity_power_shapes_the_distribution():
     # Item 1 is 9x as popular as item 2; with power p it is drawn 9**p as often.
     users = np.zeros(9 + 1, dtype="int64")
     positives = pd.DataFrame({"user_id": [1] * 9 + [2], "item_id": [1] * 9 + [2]})
     counts = np.array([0, 9, 1, 0], dtype="float64")
     for power in (0.5, 2.0):
-        draws = krd.sample_negatives(
-            np.repeat(users, 4000),
-            positives,
-            num_items=4,
-            num_negatives=1,
-            strategy="popularity",
-            item_counts=counts,
-            popularity_power=power,
-            seed=0,
-        ).reshape(-1)
+        draws = _popularity_draws(np.repeat(users, 4000), positives, counts, power)
         ratio = np.mean(draws == 1) / np.mean(draws == 2)
         assert abs(np.log(ratio) - power * np.log(9)) < 0.1, (power, ratio)
 
@@ -337,16 +342,12 @@ def test_sample_negatives_draw_frequencies_follow_popularity_power(power):
     seen = counts[counts > 0] ** power
     reference = np.where(counts > 0, counts**power, 1e-3 * seen.min())
     reference /= reference.sum()
-    draws = krd.sample_negatives(
+    draws = _popularity_draws(
         np.zeros(20_000, dtype="int64"),
         pd.DataFrame({"user_id": [1], "item_id": [5]}),  # user 0 has none
-        num_items=6,
-        num_negatives=1,
-        strategy="popularity",
-        item_counts=counts,
-        popularity_power=power,
-        seed=0,
-    ).reshape(-1)
+        counts,
+        power,
+    )
     freq = np.bincount(draws, minlength=6) / draws.size
     sigma = np.sqrt(reference * (1 - reference) / draws.size)
     assert np.all(np.abs(freq - reference) <= 5 * sigma + 1e-12), (freq, reference)

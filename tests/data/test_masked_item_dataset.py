@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.data import MaskedItemDataset
 
 pytestmark = pytest.mark.backend_independent
@@ -110,7 +109,3 @@ def test_masks_are_redrawn_each_epoch_and_reproducible():
 def test_invalid_arguments(kwargs, error):
     with pytest.raises(error):
         MaskedItemDataset(num_items=NUM_ITEMS, **kwargs)
-
-
-def test_public_path():
-    assert keras_recsys.data.MaskedItemDataset is MaskedItemDataset

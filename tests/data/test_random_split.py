@@ -1,10 +1,8 @@
-import copy
-
 import numpy as np
 import pandas as pd
 import pytest
 from _data_frames import SETTINGS
-from _data_frames import assert_partition
+from _data_frames import checked_split
 from _data_frames import interaction_frames
 from hypothesis import given
 from hypothesis import settings
@@ -23,18 +21,11 @@ pytestmark = pytest.mark.backend_independent
     st.integers(0, 10),
 )
 def test_partitions_and_reproducible(df, ratios, seed):
-    before = copy.deepcopy(df)
-    parts = keras_recsys.data.random_split(df, ratios, seed=seed)
-    pd.testing.assert_frame_equal(df, before)
-    assert len(parts) == len(ratios)
-    assert_partition(df, parts)
+    parts = checked_split(keras_recsys.data.random_split, df, ratios, seed=seed)
     # Sizes follow round(n * cumulative ratio).
     bounds = [round(len(df) * c) for c in np.cumsum((0.0,) + ratios)]
     bounds[-1] = len(df)
     assert [len(p) for p in parts] == list(np.diff(bounds))
-    again = keras_recsys.data.random_split(df, ratios, seed=seed)
-    for a, b in zip(parts, again):
-        pd.testing.assert_frame_equal(a, b)
 
 
 def test_seeds_differ():

@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from _ranking_problems import ranking_problem
 
 import keras_recsys
 from keras_recsys.evaluation import evaluate_topk
@@ -18,23 +19,6 @@ sys.path.insert(0, str(pathlib.Path(__file__).parents[1] / "metrics"))
 import ranking_reference as ref  # noqa: E402
 
 NAMES = ("precision", "recall", "f1", "ndcg", "map", "hit_rate", "mrr")
-
-
-def _problem(seed=0, users=37, items=25):
-    rng = np.random.default_rng(seed)
-    scores = rng.integers(0, 4, size=(users, items)).astype("float32")  # ties
-    targets, exclude = [], []
-    for u in range(users):
-        perm = 1 + rng.permutation(items - 1)  # item codes 1..items-1
-        # Some users have no target; the last one has (so that a padded last
-        # batch, made of copies of it, would show if padded rows counted).
-        n_t = 0 if u % 9 == 1 else rng.integers(1, 4)
-        n_e = rng.integers(0, 6)
-        targets.append(np.sort(perm[:n_t]))
-        exclude.append(np.sort(perm[n_t : n_t + n_e]))
-    # An excluded item that is also a target stays a target.
-    exclude[1] = np.concatenate([exclude[1], targets[1][:1]])
-    return scores, targets, exclude
 
 
 def _expected(scores, targets, exclude, ks, **kwargs):
@@ -55,7 +39,7 @@ def _check(got, expected):
 
 @pytest.mark.parametrize("batch_size", [1, 8, 256])
 def test_full_catalog_matches_reference(batch_size):
-    scores, targets, exclude = _problem()
+    scores, targets, exclude = ranking_problem()
     got = evaluate_topk(
         lambda users: scores[users],
         np.arange(len(scores)),
@@ -69,7 +53,7 @@ def test_full_catalog_matches_reference(batch_size):
 
 
 def test_csr_inputs_sparse_queries_and_options():
-    scores, targets, exclude = _problem(seed=1)
+    scores, targets, exclude = ranking_problem(seed=1)
     users, items = scores.shape
 
     def csr(rows):
@@ -223,7 +207,7 @@ def test_most_popular_scorer():
 
 
 def test_bad_inputs():
-    scores, targets, exclude = _problem()
+    scores, targets, exclude = ranking_problem()
     users = np.arange(len(scores))
 
     def scorer(u):
@@ -247,7 +231,7 @@ def test_bad_inputs():
 
 
 def test_cold_start_users_and_items_are_counted_not_scored():
-    scores, targets, exclude = _problem(seed=3)
+    scores, targets, exclude = ranking_problem(seed=3)
     users = np.arange(len(scores))
     # Users 2 and 5 are unknown (id 0 after encoding, here -7 as a marker);
     # user 4 has an unknown target (0) and one out of range (99) besides

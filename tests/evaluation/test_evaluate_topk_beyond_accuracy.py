@@ -3,6 +3,7 @@ against top-k lists made plainly in numpy (stable sort, exclusions, ties)."""
 
 import numpy as np
 import pytest
+from _ranking_problems import ranking_problem
 
 from keras_recsys.evaluation import beyond_accuracy
 from keras_recsys.evaluation import evaluate_topk
@@ -10,27 +11,16 @@ from keras_recsys.evaluation import evaluate_topk
 MEASURES = ("coverage", "gini_index", "novelty", "tail_share", "intra_list_diversity")
 
 
-def _problem(users=23, items=16, seed=0):
-    rng = np.random.default_rng(seed)
-    scores = rng.integers(0, 3, size=(users, items)).astype("float32")  # ties
-    targets, exclude = [], []
-    for u in range(users):
-        perm = 1 + rng.permutation(items - 1)  # item ids 1..items-1
-        n_t = 0 if u % 7 == 0 else 2  # some users have no target
-        targets.append(perm[:n_t])
-        # Column 0 is the reserved id: never ranked.
-        exclude.append(np.concatenate([[0], perm[n_t : n_t + 3]]))
-    return scores, targets, exclude
-
-
 def _lists(scores, targets, exclude, k):
-    """Top k per user with a target: stable sort on -score, exclusions out."""
+    """Top k per user with a target: stable sort on -score, exclusions and
+    the reserved code 0 out."""
     lists = []
     for u in range(len(scores)):
         if not len(targets[u]):
             continue
         s = scores[u].astype("float64")
         s[np.setdiff1d(exclude[u], targets[u])] = -np.inf
+        s[0] = -np.inf  # column 0 is never ranked
         order = np.argsort(-s, kind="stable")
         order = order[np.isfinite(s[order])][:k]
         lists.append(np.concatenate([order, -np.ones(k - len(order), int)]))
@@ -38,7 +28,7 @@ def _lists(scores, targets, exclude, k):
 
 
 def test_full_catalog_matches_lists_in_numpy():
-    scores, targets, exclude = _problem()
+    scores, targets, exclude = ranking_problem(users=23, items=16)
     rng = np.random.default_rng(1)
     popularity = rng.integers(0, 20, size=scores.shape[1])
     embeddings = rng.normal(size=(scores.shape[1], 3))
@@ -67,7 +57,7 @@ def test_full_catalog_matches_lists_in_numpy():
 
 
 def test_candidates_map_to_item_columns():
-    scores, targets, _ = _problem(users=9, items=12, seed=2)
+    scores, targets, _ = ranking_problem(seed=2, users=9, items=12)
     rng = np.random.default_rng(3)
     # Six candidates each: the targets, then random items (repeats allowed).
     candidates = np.stack(
@@ -100,7 +90,7 @@ def test_candidates_map_to_item_columns():
 
 
 def test_needs_popularity_and_known_names():
-    scores, targets, exclude = _problem(users=4)
+    scores, targets, exclude = ranking_problem(users=4, items=16)
     call = dict(targets=targets, exclude=exclude, verbose=0)
     with pytest.raises(ValueError, match="item_popularity"):
         evaluate_topk(

@@ -3,18 +3,12 @@ import numpy as np
 import pytest
 from _explain_models import predict
 from _explain_models import tiny_sasrec
+from _feature_specs import tower_specs
 
 import keras_recsys
 from keras_recsys.explain import explain_features
 
-USER = {
-    "user_id": {"type": "id", "vocabulary_size": 9, "embedding_dim": 3},
-    "age": {"type": "numeric", "dim": 1},
-}
-ITEM = {
-    "item_id": {"type": "id", "vocabulary_size": 7, "embedding_dim": 3},
-    "genres": {"type": "id_list", "vocabulary_size": 5, "embedding_dim": 2},
-}
+USER, ITEM = tower_specs(num_users=9, num_items=7, embedding_dim=3, genre_dim=2)
 EXAMPLE = {"user_id": 4, "age": [0.7], "item_id": 2, "genres": [1, 3, 0]}
 
 

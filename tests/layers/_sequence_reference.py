@@ -2,12 +2,27 @@
 
 import keras
 import numpy as np
+import pytest
 
 from keras_recsys.layers import IdEmbedding
+from keras_recsys.utils import testing
 
 
 def to_np(x):
     return keras.ops.convert_to_numpy(x)
+
+
+def run_encoder_harness(encoder_cls, kwargs, input_shape, expected_output_shape=None):
+    """The layer harness (config round-trip, `.keras` save/load, equal
+    outputs) on random vectors of `input_shape` (batch, steps, dim); the
+    output keeps that shape unless `expected_output_shape` says otherwise."""
+    x = np.random.normal(size=input_shape).astype("float32")
+    testing.run_layer_test(
+        encoder_cls,
+        kwargs,
+        x,
+        expected_output_shape=expected_output_shape or input_shape,
+    )
 
 
 def layouts(items, lengths=(5, 8)):
@@ -84,3 +99,30 @@ def lstm_numpy(x, kernel, recurrent_kernel, bias):
         h = o * np.tanh(c)
         states.append(h)
     return np.array(states)
+
+
+# Arguments both attention encoders (Transformer, Bidirectional) refuse.
+ATTENTION_INVALID_ARGUMENTS = [
+    {"max_len": 0},
+    {"max_len": 4, "num_blocks": 0},
+    {"max_len": 4, "num_heads": -1},
+    {"max_len": 4, "dropout": 1.5},
+    {"max_len": 4, "feedforward_dim": 0},
+    {"max_len": 4, "layer_norm_epsilon": 0.0},
+]
+
+
+def check_refuses_argument(encoder_cls, kwargs, error=ValueError):
+    """`encoder_cls(**kwargs)` raises `error` naming the bad argument."""
+    bad = [k for k in kwargs if k != "max_len"] or ["max_len"]
+    with pytest.raises(error, match=bad[0]):
+        encoder_cls(**kwargs)
+
+
+def check_attention_input_errors(encoder_cls):
+    """Sequences longer than `max_len` and heads that do not divide the
+    width are refused, each naming what is wrong."""
+    with pytest.raises(ValueError, match="max_len=4"):
+        encoder_cls(max_len=4)(np.zeros((1, 5, 4), "float32"))
+    with pytest.raises(ValueError, match="num_heads"):
+        encoder_cls(max_len=4, num_heads=3)(np.zeros((1, 4, 4), "float32"))

@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.layers import AppendMaskToken
 from keras_recsys.utils.testing import run_layer_test
 
@@ -52,7 +51,3 @@ def test_invalid():
         AppendMaskToken(0, max_len=3)
     with pytest.raises(ValueError, match="max_len=3"):
         AppendMaskToken(5, max_len=3)(np.ones((1, 4), "int32"))
-
-
-def test_public_path():
-    assert keras_recsys.layers.AppendMaskToken is AppendMaskToken

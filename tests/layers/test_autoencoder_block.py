@@ -6,7 +6,6 @@ from _autoencoder_reference import np_l2_normalize
 from _autoencoder_reference import np_mlp
 from _autoencoder_reference import sigmoid
 
-import keras_recsys
 from keras_recsys.layers import AutoencoderBlock
 from keras_recsys.utils.testing import run_layer_test
 
@@ -92,7 +91,3 @@ def test_invalid_inputs():
     rows[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         AutoencoderBlock(hidden_units=(4,))(rows)
-
-
-def test_public_path():
-    assert keras_recsys.layers.AutoencoderBlock is AutoencoderBlock

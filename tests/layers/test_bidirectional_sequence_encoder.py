@@ -1,24 +1,25 @@
 import numpy as np
 import pytest
+from _sequence_reference import ATTENTION_INVALID_ARGUMENTS
 from _sequence_reference import assert_layouts_agree
+from _sequence_reference import check_attention_input_errors
+from _sequence_reference import check_refuses_argument
 from _sequence_reference import encode_layouts
 from _sequence_reference import layer_norm
+from _sequence_reference import run_encoder_harness
 from _sequence_reference import to_np
 from scipy.special import erf
 
 import keras_recsys
 from keras_recsys.layers import BidirectionalSequenceEncoder
 from keras_recsys.layers import IdEmbedding
-from keras_recsys.utils.testing import run_layer_test
 
 
 def test_harness():
-    x = np.random.normal(size=(2, 3, 4)).astype("float32")
-    run_layer_test(
+    run_encoder_harness(
         BidirectionalSequenceEncoder,
         {"max_len": 4, "num_blocks": 1, "num_heads": 2, "dropout": 0.1},
-        x,
-        expected_output_shape=(2, 3, 4),
+        input_shape=(2, 3, 4),
     )
 
 
@@ -116,31 +117,10 @@ def test_every_position_sees_later_items():
         assert not np.allclose(new[t], out[t], atol=1e-6)
 
 
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"max_len": 0},
-        {"max_len": 4, "num_blocks": 0},
-        {"max_len": 4, "num_heads": -1},
-        {"max_len": 4, "dropout": 1.5},
-        {"max_len": 4, "feedforward_dim": 0},
-        {"max_len": 4, "layer_norm_epsilon": 0.0},
-    ],
-)
+@pytest.mark.parametrize("kwargs", ATTENTION_INVALID_ARGUMENTS)
 def test_invalid_arguments(kwargs):
-    with pytest.raises(ValueError, match="max_len|num_|dropout|feedforward|epsilon"):
-        BidirectionalSequenceEncoder(**kwargs)
+    check_refuses_argument(BidirectionalSequenceEncoder, kwargs)
 
 
 def test_rejects_sequences_longer_than_max_len_and_bad_heads():
-    with pytest.raises(ValueError, match="max_len=4"):
-        BidirectionalSequenceEncoder(max_len=4)(np.zeros((1, 5, 4), "float32"))
-    with pytest.raises(ValueError, match="num_heads"):
-        BidirectionalSequenceEncoder(max_len=4, num_heads=3)(
-            np.zeros((1, 4, 4), "float32")
-        )
-
-
-def test_public_path():
-    encoder = keras_recsys.layers.BidirectionalSequenceEncoder
-    assert encoder is BidirectionalSequenceEncoder
+    check_attention_input_errors(BidirectionalSequenceEncoder)

@@ -4,7 +4,6 @@ import pytest
 from _autoencoder_reference import np_weights
 from _autoencoder_reference import sigmoid
 
-import keras_recsys
 from keras_recsys.layers import CDAEBlock
 from keras_recsys.utils.testing import run_layer_test
 
@@ -80,7 +79,3 @@ def test_invalid_inputs():
         CDAEBlock(num_users=3)(_rows())
     with pytest.raises(ValueError, match="user_id"):
         CDAEBlock(num_users=3)([_rows(), np.zeros((5, 2), dtype="int32")])
-
-
-def test_public_path():
-    assert keras_recsys.layers.CDAEBlock is CDAEBlock

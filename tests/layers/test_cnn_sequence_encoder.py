@@ -2,20 +2,18 @@ import numpy as np
 import pytest
 from _sequence_reference import assert_layouts_agree
 from _sequence_reference import encode_layouts
+from _sequence_reference import run_encoder_harness
 from _sequence_reference import to_np
 
-import keras_recsys
 from keras_recsys.layers import CNNSequenceEncoder
 from keras_recsys.layers import IdEmbedding
-from keras_recsys.utils.testing import run_layer_test
 
 
 def test_harness():
-    x = np.random.normal(size=(3, 5, 4)).astype("float32")
-    run_layer_test(
+    run_encoder_harness(
         CNNSequenceEncoder,
         {"output_dim": 6, "window": 3, "num_horizontal": 2, "num_vertical": 2},
-        x,
+        input_shape=(3, 5, 4),
         expected_output_shape=(3, 6),
     )
 
@@ -100,7 +98,3 @@ def test_length_one_sequences():
 def test_invalid_arguments(kwargs, error):
     with pytest.raises(error, match="output_dim|window|num_|dropout|return"):
         CNNSequenceEncoder(**kwargs)
-
-
-def test_public_path():
-    assert keras_recsys.layers.CNNSequenceEncoder is CNNSequenceEncoder

@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.layers import CrossNetwork
 from keras_recsys.utils.testing import run_layer_test
 
@@ -66,7 +65,3 @@ def test_invalid_arguments(kwargs, error):
 def test_rejects_rank_3_inputs():
     with pytest.raises(ValueError, match=r"\(batch, d\)"):
         CrossNetwork()(np.zeros((2, 3, 4), "float32"))
-
-
-def test_public_path():
-    assert keras_recsys.layers.CrossNetwork is CrossNetwork

@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.layers import EmbeddingTower
 from keras_recsys.utils.testing import run_layer_test
 
@@ -175,7 +174,3 @@ def test_wrong_feature_shape_is_named():
     inputs["age"] = np.zeros((4, 3), "float32")
     with pytest.raises(ValueError, match="'age'.*shape"):
         tower(inputs)
-
-
-def test_public_path():
-    assert keras_recsys.layers.EmbeddingTower is EmbeddingTower

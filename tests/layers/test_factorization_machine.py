@@ -4,7 +4,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.layers import FactorizationMachine
 from keras_recsys.utils.testing import run_layer_test
 
@@ -41,7 +40,3 @@ def test_invalid():
         FactorizationMachine(reduce_sum="yes")
     with pytest.raises(ValueError, match="num_fields"):
         FactorizationMachine()(np.zeros((2, 3), "float32"))
-
-
-def test_public_path():
-    assert keras_recsys.layers.FactorizationMachine is FactorizationMachine

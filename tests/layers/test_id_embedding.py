@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.layers import IdEmbedding
 from keras_recsys.utils.testing import run_layer_test
 
@@ -79,7 +78,3 @@ def test_mask_zero():
 def test_invalid_arguments(kwargs, error):
     with pytest.raises(error, match="input_dim|output_dim|mask_zero"):
         IdEmbedding(**kwargs)
-
-
-def test_public_path():
-    assert keras_recsys.layers.IdEmbedding is IdEmbedding

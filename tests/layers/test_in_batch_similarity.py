@@ -41,7 +41,3 @@ def test_trains_with_the_loss():
     x = np.random.rand(16, 3).astype("float32")
     history = model.fit([x, x], np.arange(16), batch_size=8, epochs=2, verbose=0)
     assert np.isfinite(history.history["loss"]).all()
-
-
-def test_public_path():
-    assert keras_recsys.layers.InBatchSimilarity is InBatchSimilarity

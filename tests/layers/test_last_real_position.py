@@ -1,7 +1,6 @@
 import keras
 import numpy as np
 
-import keras_recsys
 from keras_recsys.layers import IdEmbedding
 from keras_recsys.layers import LastRealPosition
 from keras_recsys.utils.testing import run_layer_test
@@ -40,7 +39,3 @@ def test_in_a_functional_model():
     ids = keras.Input((4,), dtype="int32")
     out = LastRealPosition()(IdEmbedding(5, 3, mask_zero=True)(ids))
     assert out.shape == (None, 3)
-
-
-def test_public_path():
-    assert keras_recsys.layers.LastRealPosition is LastRealPosition

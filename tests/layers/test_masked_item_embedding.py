@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.layers import MaskedItemEmbedding
 from keras_recsys.utils.testing import run_layer_test
 
@@ -38,7 +37,3 @@ def test_eager_call_rejects_ids_past_the_mask_token():
     items = MaskedItemEmbedding(6, 3)
     with pytest.raises(ValueError, match="out of range"):
         items(np.array([[1, 7]]))
-
-
-def test_public_path():
-    assert keras_recsys.layers.MaskedItemEmbedding is MaskedItemEmbedding

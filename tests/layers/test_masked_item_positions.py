@@ -1,7 +1,6 @@
 import keras
 import numpy as np
 
-import keras_recsys
 from keras_recsys.layers import IdEmbedding
 from keras_recsys.layers import MaskedItemPositions
 from keras_recsys.utils.testing import run_layer_test
@@ -37,7 +36,3 @@ def test_history_layout_reads_the_last_real_position():
     )
     table = keras.ops.convert_to_numpy(items.embeddings)
     np.testing.assert_allclose(out, table[[2, 2]])
-
-
-def test_public_path():
-    assert keras_recsys.layers.MaskedItemPositions is MaskedItemPositions

@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.layers import Reparameterization
 from keras_recsys.utils.testing import run_layer_test
 
@@ -57,7 +56,3 @@ def test_invalid_arguments_and_inputs():
         Reparameterization()([mean, log_var[:, :2]])
     with pytest.raises(ValueError, match="mean, log_var"):
         Reparameterization()(mean)
-
-
-def test_public_path():
-    assert keras_recsys.layers.Reparameterization is Reparameterization

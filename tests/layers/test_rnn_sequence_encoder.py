@@ -4,20 +4,18 @@ from _sequence_reference import assert_layouts_agree
 from _sequence_reference import encode_layouts
 from _sequence_reference import gru_numpy
 from _sequence_reference import lstm_numpy
+from _sequence_reference import run_encoder_harness
 from _sequence_reference import to_np
 
-import keras_recsys
 from keras_recsys.layers import IdEmbedding
 from keras_recsys.layers import RNNSequenceEncoder
-from keras_recsys.utils.testing import run_layer_test
 
 
 def test_harness():
-    x = np.random.normal(size=(3, 4, 5)).astype("float32")
-    run_layer_test(
+    run_encoder_harness(
         RNNSequenceEncoder,
         {"units": 6, "cell": "lstm", "num_layers": 2, "dropout": 0.1},
-        x,
+        input_shape=(3, 4, 5),
         expected_output_shape=(3, 6),
     )
 
@@ -76,10 +74,6 @@ def test_invalid_arguments(kwargs, error):
 def test_rejects_inputs_that_are_not_sequences():
     with pytest.raises(ValueError, match="batch, steps, dim"):
         RNNSequenceEncoder(3)(np.zeros((2, 4), "float32"))
-
-
-def test_public_path():
-    assert keras_recsys.layers.RNNSequenceEncoder is RNNSequenceEncoder
 
 
 @pytest.mark.parametrize("cell", ["gru", "lstm"])

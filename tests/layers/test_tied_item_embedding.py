@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.layers import TiedItemEmbedding
 from keras_recsys.utils.testing import run_layer_test
 
@@ -110,10 +109,6 @@ def test_invalid_mode():
         layer(np.array([1, 2]), mode="reverse")
     with pytest.raises(ValueError, match="candidates"):
         layer(np.zeros((1, 3), "float32"), mode="candidates")
-
-
-def test_public_path():
-    assert keras_recsys.layers.TiedItemEmbedding is TiedItemEmbedding
 
 
 def test_next_item_mode_scores_the_last_real_position():

@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.layers import TopKRetrieval
 from keras_recsys.utils.testing import run_layer_test
 
@@ -130,10 +129,6 @@ def test_set_candidates_checks_shapes():
     index.set_candidates(np.zeros((4, 2)))
     with pytest.raises(ValueError, match="dim 2"):
         index.set_candidates(np.zeros((4, 3)))
-
-
-def test_public_path():
-    assert keras_recsys.layers.TopKRetrieval is TopKRetrieval
 
 
 @pytest.mark.parametrize("big", [2**31, 2**32 + 3, -(2**31) - 1])

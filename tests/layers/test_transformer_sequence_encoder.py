@@ -1,23 +1,23 @@
 import numpy as np
 import pytest
+from _sequence_reference import ATTENTION_INVALID_ARGUMENTS
 from _sequence_reference import assert_layouts_agree
+from _sequence_reference import check_attention_input_errors
+from _sequence_reference import check_refuses_argument
 from _sequence_reference import encode_layouts
 from _sequence_reference import layer_norm
+from _sequence_reference import run_encoder_harness
 from _sequence_reference import to_np
 
-import keras_recsys
 from keras_recsys.layers import IdEmbedding
 from keras_recsys.layers import TransformerSequenceEncoder
-from keras_recsys.utils.testing import run_layer_test
 
 
 def test_harness():
-    x = np.random.normal(size=(3, 5, 4)).astype("float32")
-    run_layer_test(
+    run_encoder_harness(
         TransformerSequenceEncoder,
         {"max_len": 6, "num_blocks": 2, "num_heads": 2, "dropout": 0.1},
-        x,
-        expected_output_shape=(3, 5, 4),
+        input_shape=(3, 5, 4),
     )
 
 
@@ -120,29 +120,12 @@ def test_length_one_sequences():
 
 @pytest.mark.parametrize(
     "kwargs, error",
-    [
-        ({"max_len": 0}, ValueError),
-        ({"max_len": 4, "num_blocks": 0}, ValueError),
-        ({"max_len": 4, "num_heads": -1}, ValueError),
-        ({"max_len": 4, "dropout": 1.5}, ValueError),
-        ({"max_len": 4, "feedforward_dim": 0}, ValueError),
-        ({"max_len": 4, "layer_norm_epsilon": 0.0}, ValueError),
-        ({"max_len": 4, "return_sequences": 1}, TypeError),
-    ],
+    [(kwargs, ValueError) for kwargs in ATTENTION_INVALID_ARGUMENTS]
+    + [({"max_len": 4, "return_sequences": 1}, TypeError)],
 )
 def test_invalid_arguments(kwargs, error):
-    with pytest.raises(error, match="max_len|num_|dropout|feedforward|epsilon|return"):
-        TransformerSequenceEncoder(**kwargs)
+    check_refuses_argument(TransformerSequenceEncoder, kwargs, error)
 
 
 def test_rejects_sequences_longer_than_max_len_and_bad_heads():
-    with pytest.raises(ValueError, match="max_len=4"):
-        TransformerSequenceEncoder(max_len=4)(np.zeros((1, 5, 4), "float32"))
-    with pytest.raises(ValueError, match="num_heads"):
-        TransformerSequenceEncoder(max_len=4, num_heads=3)(
-            np.zeros((1, 4, 4), "float32")
-        )
-
-
-def test_public_path():
-    assert keras_recsys.layers.TransformerSequenceEncoder is TransformerSequenceEncoder
+    check_attention_input_errors(TransformerSequenceEncoder)

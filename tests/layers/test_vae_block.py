@@ -4,7 +4,6 @@ import pytest
 from _autoencoder_reference import np_l2_normalize
 from _autoencoder_reference import np_mlp
 
-import keras_recsys
 from keras_recsys.layers import VAEBlock
 from keras_recsys.utils.testing import run_layer_test
 
@@ -111,7 +110,3 @@ def test_invalid_inputs():
         VAEBlock(latent_dim=2, hidden_units=(4,))(rows)
     with pytest.raises(ValueError, match="batch, num_items"):
         VAEBlock(latent_dim=2, hidden_units=(4,))(np.zeros((12,), dtype="float32"))
-
-
-def test_public_path():
-    assert keras_recsys.layers.VAEBlock is VAEBlock

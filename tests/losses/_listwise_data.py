@@ -1,4 +1,4 @@
-"""Small graded candidate lists for the listwise loss tests."""
+"""Small graded candidate lists for the listwise and pairwise loss tests."""
 
 import numpy as np
 

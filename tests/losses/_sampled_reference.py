@@ -4,12 +4,29 @@ import keras
 import numpy as np
 
 from keras_recsys.layers import TiedItemEmbedding
+from keras_recsys.models import build_sasrec
 
 V, DIM, N = 7, 3, 5
 TARGETS = np.array([[0, 2, 5], [3, 3, 0]], dtype="int32")
 # Two successor chains for the training tests; after 3 comes 4, after 6 comes 7.
 CHAINS_X = np.array([[0, 1, 2, 3], [0, 4, 5, 6]] * 8, dtype="int32")
 CHAINS_Y = np.array([[0, 2, 3, 4], [0, 5, 6, 7]] * 8, dtype="int32")
+
+
+def chains_sasrec(make_loss, seed, **kwargs):
+    """A tiny SASRec for the chains, compiled with `make_loss(item_embedding)`."""
+    model = build_sasrec(
+        num_items=30,
+        max_len=4,
+        embedding_dim=8,
+        num_blocks=1,
+        training_output="states",
+        seed=seed,
+        **kwargs,
+    )
+    loss = make_loss(model.get_layer("item_embedding"))
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss=loss)
+    return model
 
 
 def table(seed=5):

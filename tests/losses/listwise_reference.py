@@ -44,41 +44,43 @@ def _sigmoid(x):
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
-def approx_ndcg_rows(y_true, y_pred, temperature, gain="exponential"):
+def _graded_rows(y_true, y_pred, gain, row_loss):
+    """`row_loss(labels, scores, keep, g, ideal)` per row; 0 where the ideal
+    DCG is 0 (no relevant item)."""
     y_true, y_pred = _float64(y_true, y_pred)
     out = np.zeros(len(y_true))
     for b in range(len(y_true)):
         keep, g, ideal = _row(y_true[b], gain)
-        if ideal == 0:
-            continue
+        if ideal != 0:
+            out[b] = row_loss(y_true[b], y_pred[b], keep, g, ideal)
+    return out
+
+
+def approx_ndcg_rows(y_true, y_pred, temperature, gain="exponential"):
+    def row_loss(labels, scores, keep, g, ideal):
         dcg = 0.0
         for i in keep:
             rank = 1.0 + sum(
-                _sigmoid((y_pred[b, j] - y_pred[b, i]) / temperature)
-                for j in keep
-                if j != i
+                _sigmoid((scores[j] - scores[i]) / temperature) for j in keep if j != i
             )
             dcg += g[i] / math.log2(1.0 + rank)
-        out[b] = 1.0 - dcg / ideal
-    return out
+        return 1.0 - dcg / ideal
+
+    return _graded_rows(y_true, y_pred, gain, row_loss)
 
 
 def lambda_rows(y_true, y_pred, weighting, mu=5.0, sigma=1.0, gain="exponential"):
     def d(r):
         return 1.0 / math.log2(1.0 + r)
 
-    y_true, y_pred = _float64(y_true, y_pred)
-    out = np.zeros(len(y_true))
-    for b in range(len(y_true)):
-        keep, g, ideal = _row(y_true[b], gain)
-        if ideal == 0:
-            continue
+    def row_loss(labels, scores, keep, g, ideal):
         # Rank order: score descending, then index ascending.
-        order = sorted(keep, key=lambda j: (-y_pred[b, j], j))
+        order = sorted(keep, key=lambda j: (-scores[j], j))
         rank = {j: p + 1 for p, j in enumerate(order)}
+        total = 0.0
         for i in keep:
             for j in keep:
-                if not y_true[b, i] > y_true[b, j]:
+                if not labels[i] > labels[j]:
                     continue
                 gap = abs(g[i] - g[j]) / ideal
                 k = abs(rank[i] - rank[j])
@@ -89,9 +91,11 @@ def lambda_rows(y_true, y_pred, weighting, mu=5.0, sigma=1.0, gain="exponential"
                     "lambdarank": swap,
                     "ndcg_loss2pp": swap + mu * loss2,  # Wang et al.: rho + mu * delta
                 }[weighting]
-                x = -sigma * (y_pred[b, i] - y_pred[b, j])
-                out[b] += w * np.logaddexp(0.0, x) / math.log(2.0)
-    return out
+                x = -sigma * (scores[i] - scores[j])
+                total += w * np.logaddexp(0.0, x) / math.log(2.0)
+        return total
+
+    return _graded_rows(y_true, y_pred, gain, row_loss)
 
 
 def numeric_grad(fn, y_pred, eps=1e-5):

@@ -6,6 +6,7 @@ from _sampled_reference import CHAINS_Y
 from _sampled_reference import TARGETS
 from _sampled_reference import N
 from _sampled_reference import V
+from _sampled_reference import chains_sasrec
 from _sampled_reference import drawn_uniform
 from _sampled_reference import masked_mean
 from _sampled_reference import scores
@@ -41,18 +42,8 @@ def test_beta_matches_the_paper():
 
 
 def test_trains_sasrec():
-    model = keras_recsys.models.build_sasrec(
-        num_items=30,
-        max_len=4,
-        embedding_dim=8,
-        num_blocks=1,
-        dropout=0.0,
-        training_output="states",
-        seed=2,
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(0.05),
-        loss=GBCELoss(model.get_layer("item_embedding"), num_negatives=8),
+    model = chains_sasrec(
+        lambda items: GBCELoss(items, num_negatives=8), seed=2, dropout=0.0
     )
     x, y = CHAINS_X, CHAINS_Y
     history = model.fit(x, y, batch_size=16, epochs=20, verbose=0)

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.losses import InBatchSoftmaxLoss
 from keras_recsys.utils.testing import run_loss_test
 
@@ -100,7 +99,3 @@ def test_bad_shapes_are_named():
         InBatchSoftmaxLoss()(IDS[:3], Y_PRED[:3])
     with pytest.raises(ValueError, match=r"\(batch, 2\)"):
         InBatchSoftmaxLoss(logq_correction=True)(IDS, Y_PRED)
-
-
-def test_public_path():
-    assert keras_recsys.losses.InBatchSoftmaxLoss is InBatchSoftmaxLoss

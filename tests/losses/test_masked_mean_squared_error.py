@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.losses import MaskedMeanSquaredError
 from keras_recsys.utils.testing import run_loss_test
 
@@ -74,7 +73,3 @@ def test_invalid_inputs_and_arguments():
         MaskedMeanSquaredError(row_reduction="max")
     with pytest.raises(TypeError, match="missing_value"):
         MaskedMeanSquaredError(missing_value="zero")
-
-
-def test_public_path():
-    assert keras_recsys.losses.MaskedMeanSquaredError is MaskedMeanSquaredError

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pairwise_reference as ref
 import pytest
+from _listwise_data import graded_lists
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -34,12 +35,8 @@ def case(request):
     return make, reference
 
 
-def _data(seed=0, batch=6, n=9):
-    rng = np.random.default_rng(seed)
-    y_true = rng.integers(-1, 4, size=(batch, n)).astype("float32")
-    y_true[0] = np.minimum(y_true[0], 0.0)  # no relevant item: no pair
-    y_pred = rng.normal(size=(batch, n)).astype("float32")
-    return y_true, y_pred
+def _data(seed=0):
+    return graded_lists(seed, batch=6, n=9)  # row 0: no relevant item, no pair
 
 
 def test_sample_weight_and_reduction(case):

@@ -6,6 +6,7 @@ from _sampled_reference import CHAINS_Y
 from _sampled_reference import TARGETS
 from _sampled_reference import N
 from _sampled_reference import V
+from _sampled_reference import chains_sasrec
 from _sampled_reference import drawn_popularity
 from _sampled_reference import drawn_uniform
 from _sampled_reference import masked_mean
@@ -67,19 +68,10 @@ def test_last_position_logits_read_the_negative_columns():
 
 
 def test_trains_sasrec_and_draws_new_negatives_each_step():
-    model = keras_recsys.models.build_sasrec(
-        num_items=30,
-        max_len=4,
-        embedding_dim=8,
-        num_blocks=1,
-        training_output="states",
-        seed=3,
+    model = chains_sasrec(
+        lambda items: SampledSoftmaxLoss(items, num_negatives=8), seed=3
     )
     items = model.get_layer("item_embedding")
-    model.compile(
-        optimizer=keras.optimizers.Adam(0.05),
-        loss=SampledSoftmaxLoss(items, num_negatives=8),
-    )
     x, y = CHAINS_X, CHAINS_Y
     before = keras.ops.convert_to_numpy(items.seed_generator.state).copy()
     history = model.fit(x, y, batch_size=16, epochs=40, verbose=0)

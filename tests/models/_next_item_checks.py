@@ -1,4 +1,5 @@
-"""Checks shared by the next-item builder tests (SASRec, GRU4Rec, Caser)."""
+"""Checks shared by the next-item builder tests (SASRec, GRU4Rec, Caser):
+test_next_item_builders.py runs each on every builder."""
 
 import os
 import tempfile

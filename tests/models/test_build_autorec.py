@@ -4,7 +4,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.losses import MaskedMeanSquaredError
 from keras_recsys.models import build_autorec
 
@@ -50,7 +49,3 @@ def test_invalid_arguments():
         build_autorec(0)
     with pytest.raises(TypeError, match="hidden_units"):
         build_autorec(10, hidden_units=2.5)
-
-
-def test_public_path():
-    assert keras_recsys.models.build_autorec is build_autorec

@@ -5,7 +5,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.models import build_bert4rec
 
 NUM_ITEMS = 9  # codes 1..8, [MASK] = 9
@@ -76,7 +75,3 @@ def test_invalid_arguments(kwargs):
 def test_rejects_inputs_longer_than_max_len():
     with pytest.raises(ValueError, match="max_len=5"):
         _model()(np.ones((1, 6), "int32"))
-
-
-def test_public_path():
-    assert keras_recsys.models.build_bert4rec is build_bert4rec

@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.models import build_cdae
 
 
@@ -27,7 +26,3 @@ def test_invalid_arguments():
         build_cdae(0, 10)
     with pytest.raises(ValueError, match="num_items"):
         build_cdae(3, 0)
-
-
-def test_public_path():
-    assert keras_recsys.models.build_cdae is build_cdae

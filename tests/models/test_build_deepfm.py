@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 from _towers_saving import assert_saves_and_loads
 
-import keras_recsys
 from keras_recsys.models import build_deepfm
 
 FIELDS = {"user_id": 10, "item_id": 8, "gender": 2}
@@ -50,7 +49,3 @@ def test_invalid_arguments():
         build_deepfm({"user_id": 3, "item_id": 0})
     with pytest.raises(ValueError, match="dropout"):
         build_deepfm(FIELDS, dropout=1.5)
-
-
-def test_public_path():
-    assert keras_recsys.models.build_deepfm is build_deepfm

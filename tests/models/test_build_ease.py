@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-import keras_recsys
 from keras_recsys.models import build_ease
 
 
@@ -63,7 +62,3 @@ def test_invalid_arguments():
         build_ease(_rows(), l2_regularization=0.0)
     with pytest.raises(ValueError, match="interactions"):
         build_ease(np.ones(5))
-
-
-def test_public_path():
-    assert keras_recsys.models.build_ease is build_ease

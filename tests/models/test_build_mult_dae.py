@@ -4,7 +4,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.models import build_mult_dae
 
 
@@ -43,7 +42,3 @@ def test_invalid_arguments():
         build_mult_dae(-3)
     with pytest.raises(ValueError, match="hidden_units"):
         build_mult_dae(10, hidden_units=(0,))
-
-
-def test_public_path():
-    assert keras_recsys.models.build_mult_dae is build_mult_dae

@@ -4,7 +4,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_recsys
 from keras_recsys.models import build_mult_vae
 
 
@@ -42,7 +41,3 @@ def test_invalid_arguments():
         build_mult_vae(0)
     with pytest.raises(ValueError, match="latent_dim"):
         build_mult_vae(10, latent_dim=0)
-
-
-def test_public_path():
-    assert keras_recsys.models.build_mult_vae is build_mult_vae

@@ -73,10 +73,6 @@ def test_invalid_arguments(kwargs, error, match):
         build_ncf(**args)
 
 
-def test_public_path():
-    assert keras_recsys.models.build_ncf is build_ncf
-
-
 def _randomize(model, seed):
     """Replaces every weight by random values (a stand-in for training)."""
     rng = np.random.default_rng(seed)

@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 from _towers_saving import assert_saves_and_loads
 
-import keras_recsys
 from keras_recsys.models import build_rating_model
 
 USER = {
@@ -76,7 +75,3 @@ def test_invalid_arguments():
         build_rating_model(USER, ITEM, id_biases="yes")
     with pytest.raises(ValueError, match="global_mean"):
         build_rating_model(USER, ITEM, global_mean=float("nan"))
-
-
-def test_public_path():
-    assert keras_recsys.models.build_rating_model is build_rating_model

@@ -1,19 +1,13 @@
 import keras
 import numpy as np
 import pytest
+from _feature_specs import tower_specs
 from _towers_saving import assert_saves_and_loads
 
 import keras_recsys
 from keras_recsys.models import build_two_tower
 
-USER = {
-    "user_id": {"type": "id", "vocabulary_size": 20, "embedding_dim": 6},
-    "age": {"type": "numeric", "dim": 1},
-}
-ITEM = {
-    "item_id": {"type": "id", "vocabulary_size": 15, "embedding_dim": 6},
-    "genres": {"type": "id_list", "vocabulary_size": 5, "embedding_dim": 3},
-}
+USER, ITEM = tower_specs(num_users=20, num_items=15, embedding_dim=6, genre_dim=3)
 
 
 def _batch(n=8, seed=0):
@@ -73,7 +67,3 @@ def test_shared_and_missing_feature_names():
     del batch["genres"]
     with pytest.raises(ValueError, match="genres"):
         retrieval.predict(batch, verbose=0)
-
-
-def test_public_path():
-    assert keras_recsys.models.build_two_tower is build_two_tower

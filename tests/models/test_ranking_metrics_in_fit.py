@@ -14,6 +14,7 @@ import sys
 import keras
 import numpy as np
 import pytest
+from _feature_specs import tower_specs
 
 import keras_recsys
 from keras_recsys import metrics
@@ -130,32 +131,13 @@ def _pairs(build, loss, labels="clicks"):
 
 
 def _two_tower(n):
-    retrieval = keras_recsys.models.build_two_tower(
-        {
-            "user_id": {
-                "type": "id",
-                "vocabulary_size": NUM_USERS + 1,
-                "embedding_dim": 8,
-            }
-        },
-        {"item_id": {"type": "id", "vocabulary_size": n, "embedding_dim": 8}},
-        hidden_units=(8,),
-    )
-    return retrieval
+    specs = tower_specs(NUM_USERS + 1, n, embedding_dim=8)
+    return keras_recsys.models.build_two_tower(*specs, hidden_units=(8,))
 
 
 def _rating_model(n):
-    return keras_recsys.models.build_rating_model(
-        {
-            "user_id": {
-                "type": "id",
-                "vocabulary_size": NUM_USERS + 1,
-                "embedding_dim": 4,
-            }
-        },
-        {"item_id": {"type": "id", "vocabulary_size": n, "embedding_dim": 4}},
-        hidden_units=(8,),
-    )
+    specs = tower_specs(NUM_USERS + 1, n, embedding_dim=4)
+    return keras_recsys.models.build_rating_model(*specs, hidden_units=(8,))
 
 
 BCE = keras.losses.BinaryCrossentropy(from_logits=True)

@@ -56,10 +56,6 @@ def test_one_target_per_sequence_trains_the_last_position():
     np.testing.assert_allclose(history.history["loss"][0], expected, rtol=1e-4)
 
 
-def test_public_path():
-    assert keras_recsys.models.SequentialRecommender is SequentialRecommender
-
-
 def test_jit_compile_is_not_carried_across_backends(tmp_path):
     # Issue #13, for the sequence builders' class: a saved model lets the
     # loading backend resolve jit_compile (JAX's True meant torch.compile).
