@@ -30,3 +30,18 @@ Call inputs:
     y_pred: per-position vectors `(batch, steps, dim)`, vectors
         `(batch, dim)`, or logits `(batch, num_items)`.""",
 }
+
+LISTWISE = {
+    "loss_args": """\
+reduction: str. Keras reduction of the per-row losses. Defaults to
+    `"sum_over_batch_size"`.
+dtype: the dtype of the loss's computations. Defaults to `None`
+    (float32).""",
+    "call_inputs": """\
+Call inputs:
+    y_true: tensor `(batch, n)`. Graded labels (> 0 relevant, 0 not
+        relevant, < 0 excluded).
+    y_pred: tensor `(batch, n)`. Scores (the listwise softmax reads them
+        as logits).
+    sample_weight: optional scalar or `(batch,)` row weights.""",
+}

@@ -2,13 +2,16 @@
 
 from keras import ops
 
+from keras_recsys.losses import _docstrings
 from keras_recsys.losses import listwise_utils
 from keras_recsys.losses.ranking_loss import RankingLoss
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_float
 
 
 @keras_recsys_export("keras_recsys.losses.ApproxNDCGLoss")
+@format_docstring(**_docstrings.LISTWISE)
 class ApproxNDCGLoss(RankingLoss):
     """One minus a smooth NDCG of each row, with sigmoid-approximated ranks.
 
@@ -30,16 +33,9 @@ class ApproxNDCGLoss(RankingLoss):
         gain: str. `"exponential"` (`2**y - 1`) or `"linear"` (`y`), as in
             `keras_recsys.metrics.NDCGAtK`. Defaults to `"exponential"`.
         name: str. The loss's name. Defaults to `"approx_ndcg_loss"`.
-        reduction: str. Keras reduction of the per-row losses. Defaults to
-            `"sum_over_batch_size"`.
-        dtype: the dtype of the loss's computations. Defaults to `None`
-            (float32).
+        {loss_args}
 
-    Call inputs:
-        y_true: tensor `(batch, n)`. Graded labels (> 0 relevant, 0 not
-            relevant, < 0 excluded).
-        y_pred: tensor `(batch, n)`. Scores.
-        sample_weight: optional scalar or `(batch,)` row weights.
+    {call_inputs}
 
     Example:
 

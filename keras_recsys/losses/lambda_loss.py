@@ -4,9 +4,11 @@ import math
 
 from keras import ops
 
+from keras_recsys.losses import _docstrings
 from keras_recsys.losses import listwise_utils
 from keras_recsys.losses.ranking_loss import RankingLoss
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 from keras_recsys.utils.validation import check_float
 from keras_recsys.utils.validation import check_one_of
 
@@ -14,6 +16,7 @@ WEIGHTINGS = ("ndcg_loss2", "ndcg_loss2pp", "lambdarank")
 
 
 @keras_recsys_export("keras_recsys.losses.LambdaLoss")
+@format_docstring(**_docstrings.LISTWISE)
 class LambdaLoss(RankingLoss):
     """Pairwise logistic loss weighted by NDCG (the LambdaLoss framework).
 
@@ -45,16 +48,9 @@ class LambdaLoss(RankingLoss):
         gain: str. `"exponential"` (`2**y - 1`) or `"linear"` (`y`).
             Defaults to `"exponential"`.
         name: str. The loss's name. Defaults to `"lambda_loss"`.
-        reduction: str. Keras reduction of the per-row losses. Defaults to
-            `"sum_over_batch_size"`.
-        dtype: the dtype of the loss's computations. Defaults to `None`
-            (float32).
+        {loss_args}
 
-    Call inputs:
-        y_true: tensor `(batch, n)`. Graded labels (> 0 relevant, 0 not
-            relevant, < 0 excluded).
-        y_pred: tensor `(batch, n)`. Scores.
-        sample_weight: optional scalar or `(batch,)` row weights.
+    {call_inputs}
 
     Example:
 

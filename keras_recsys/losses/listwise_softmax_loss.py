@@ -2,12 +2,15 @@
 
 from keras import ops
 
+from keras_recsys.losses import _docstrings
 from keras_recsys.losses import listwise_utils
 from keras_recsys.losses.ranking_loss import RankingLoss
 from keras_recsys.utils.api_export import keras_recsys_export
+from keras_recsys.utils.docstrings import format_docstring
 
 
 @keras_recsys_export("keras_recsys.losses.ListwiseSoftmaxLoss")
+@format_docstring(**_docstrings.LISTWISE)
 class ListwiseSoftmaxLoss(RankingLoss):
     """Softmax cross-entropy between a row's gains and its scores (ListNet).
 
@@ -23,16 +26,9 @@ class ListwiseSoftmaxLoss(RankingLoss):
         gain: str. `"linear"` (`g = y_true`) or `"exponential"`
             (`g = 2**y_true - 1`). Defaults to `"linear"`.
         name: str. The loss's name. Defaults to `"listwise_softmax_loss"`.
-        reduction: str. Keras reduction of the per-row losses. Defaults to
-            `"sum_over_batch_size"`.
-        dtype: the dtype of the loss's computations. Defaults to `None`
-            (float32).
+        {loss_args}
 
-    Call inputs:
-        y_true: tensor `(batch, n)`. Graded labels (> 0 relevant, 0 not
-            relevant, < 0 excluded).
-        y_pred: tensor `(batch, n)`. Scores (logits).
-        sample_weight: optional scalar or `(batch,)` row weights.
+    {call_inputs}
 
     Example:
 
