@@ -28,7 +28,7 @@ Training (one model object trains and ranks):
   `beta * log(k / beta) + beta`, ranking no better than popularity) and
   only leaves that plateau after many epochs; a plain Keras GRU with full
   binary cross-entropy on a deterministic item chain does the same. So
-  its early stopping waits longer (`--patiences`);
+  its early stopping waits for the whole budget (`--patiences`);
   `bert4rec`: `keras_recsys.models.build_bert4rec` with
   `keras_recsys.data.MaskedItemDataset` (mask probability 0.2, 10% of the
   chunks with only their last item masked, redrawn every epoch), full
@@ -491,7 +491,7 @@ def main():
     parser.add_argument("--patience", type=int, default=5)
     parser.add_argument(
         "--patiences",
-        default="sasrec_gbce=40",
+        default="sasrec_gbce=200",
         help="per-model patience, overriding --patience (gBCE first sits on a "
         "constant-score plateau for many epochs, see the module docstring)",
     )
