@@ -246,10 +246,15 @@ def search(name, data, sizes, args):
 
     for config in grid(name, args):
         run(config, 1)
-    best = max(range(len(runs)), key=lambda c: runs[c]["val_ndcg@10"])
+    best = best_run(runs)
     for lr in args.lrs[1:]:
         run({**_config(records[best]), "lr": lr}, 2)
     return records, runs
+
+
+def best_run(runs):
+    """Index of the run with the highest validation NDCG@10."""
+    return max(range(len(runs)), key=lambda c: runs[c]["val_ndcg@10"])
 
 
 def _config(record):
@@ -356,7 +361,7 @@ def main(argv=None):
     chosen, searches, runs = {}, {}, {}
     for name in args.losses.split(","):
         searches[name], seed0 = search(name, data, sizes, args)
-        best = max(range(len(seed0)), key=lambda c: seed0[c]["val_ndcg@10"])
+        best = best_run(seed0)
         chosen[name] = searches[name][best]
         config = _config(chosen[name])
         # Seed 0 of the chosen configuration is its search run.

@@ -300,6 +300,12 @@ class PrintEpoch(keras.callbacks.Callback):
         )
 
 
+def per_model(overrides, name, default, cast):
+    """`name`'s value in a `"model=value,..."` option, else `default`."""
+    values = dict(item.split("=") for item in overrides.split(",") if item)
+    return cast(values.get(name, default))
+
+
 def train_and_evaluate(name, sequences, num_items, candidates, args):
     keras.utils.set_random_seed(args.seed)
     model = build(name, num_items, args)
@@ -307,8 +313,7 @@ def train_and_evaluate(name, sequences, num_items, candidates, args):
         optimizer=keras.optimizers.Adam(args.lr), loss=training_loss(name, model)
     )
     fit_args, num_chunks = training_data(name, sequences, num_items, args)
-    budgets = dict(item.split("=") for item in args.time_budgets.split(",") if item)
-    clock = TrainingClock(float(budgets.get(name, args.time_budget)))
+    clock = TrainingClock(per_model(args.time_budgets, name, args.time_budget, float))
     val_inputs, val_targets, val_histories = split(sequences, name, args, 2)
     validation = keras_recsys.callbacks.TopKEvaluation(
         (val_inputs, val_targets),
@@ -318,11 +323,10 @@ def train_and_evaluate(name, sequences, num_items, candidates, args):
         num_items=num_items,
         verbose=0,
     )
-    patiences = dict(item.split("=") for item in args.patiences.split(",") if item)
     stop = keras.callbacks.EarlyStopping(
         monitor="val_ndcg@10",
         mode="max",
-        patience=int(patiences.get(name, args.patience)),
+        patience=per_model(args.patiences, name, args.patience, int),
         restore_best_weights=True,
     )
     history = model.fit(
