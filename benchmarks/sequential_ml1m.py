@@ -70,6 +70,9 @@ import numpy as np
 
 import keras_recsys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import _common  # noqa: E402
+
 DATA_FILE = "ml-1m/ratings.prefix-users-0001-2999.dat.gz"
 RESULTS = pathlib.Path(__file__).parent / "results" / "sequential_ml1m.json"
 PAPER_SAMPLED = {  # SASRec paper, all 6,040 ML-1M users, protocol (a)
@@ -533,9 +536,8 @@ def main():
     if args.quick:
         args.epochs, args.max_len, args.dim = 1, 20, 16
         args.large_catalog_steps, args.large_catalog_batch = 3, 32
-    root = os.environ.get("KERAS_RECSYS_DATA", "../shared/data")
     sequences, num_items = load_sequences(
-        pathlib.Path(root, DATA_FILE), 200 if args.quick else None
+        _common.data_path(DATA_FILE), 200 if args.quick else None
     )
     candidates = keras_recsys.data.sampled_candidates(
         user_ids=np.arange(len(sequences)),
@@ -568,16 +570,11 @@ def main():
         if not args.quick:  # keep what is done if a later model fails
             write_report(output, sequences, num_items, args, results)
     print_table(results)
-    if not args.quick:
-        print(f"wrote {output}")
 
 
 def command_line(name):
-    return (
-        f"KERAS_RECSYS_DATA=/work/shared/data KERAS_BACKEND={keras.backend.backend()} "
-        "flock /tmp/keras_recsys_bench.lock .venv/bin/python "
-        f"benchmarks/sequential_ml1m.py --models {name}"
-    )
+    env = f"KERAS_RECSYS_DATA=/work/shared/data KERAS_BACKEND={keras.backend.backend()}"
+    return _common.command(__file__, ["--models", name], env=env)
 
 
 def write_report(output, sequences, num_items, args, results):
@@ -595,8 +592,7 @@ def write_report(output, sequences, num_items, args, results):
         "reference_protocol_b_all_6040_users": REFERENCES_FULL,
         "reference_recbole_protocol_b_this_data": RECBOLE_FULL,
     }
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(report, indent=2) + "\n")
+    _common.write_results(output, report)
 
 
 if __name__ == "__main__":
