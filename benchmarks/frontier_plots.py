@@ -1,8 +1,9 @@
-"""The figure of docs/frontier.md, drawn from the recorded benchmark results.
+"""The figures of docs/frontier.md and docs/sequences.md, from recorded results.
 
-Reads benchmarks/results/listwise_ml100k*.json, autoencoders_ml1m.json and
-beyond_accuracy_ml1m.json (nothing is trained) and writes
-docs/_static/frontier.png and docs/_static/beyond_accuracy.png:
+Reads benchmarks/results/listwise_ml100k*.json, autoencoders_ml1m.json,
+beyond_accuracy_ml1m.json and sequential_ml1m.json (nothing is trained) and
+writes docs/_static/frontier.png, docs/_static/beyond_accuracy.png and
+docs/_static/sequences.png:
 
     .venv/bin/python benchmarks/frontier_plots.py
 """
@@ -19,6 +20,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 OUT = ROOT / "docs" / "_static" / "frontier.png"
 BEYOND_OUT = ROOT / "docs" / "_static" / "beyond_accuracy.png"
+SEQUENCES_OUT = ROOT / "docs" / "_static" / "sequences.png"
 
 
 def listwise_panel(ax):
@@ -94,6 +96,32 @@ def beyond_accuracy_figure():
     print(f"wrote {BEYOND_OUT}")
 
 
+def sequences_figure():
+    """Validation NDCG@10 of each sequence model against its training time."""
+    data = json.loads((RESULTS / "sequential_ml1m.json").read_text())["results"]
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    for name, row in data.items():
+        if "validation_history" not in row:
+            continue
+        mean = row["train_seconds_total"] / row["epochs_run"]
+        seconds = [0.0]
+        for t in row.get("epoch_seconds", [mean] * row["epochs_run"]):
+            seconds.append(seconds[-1] + t)
+        values = [h["ndcg@10"] for h in row["validation_history"]]
+        line = ax.plot(seconds[1 : len(values) + 1], values, label=name, lw=1.2)
+        best = row["best_epoch"] - 1
+        ax.scatter([seconds[best + 1]], [values[best]], color=line[0].get_color(), s=18)
+    ax.axvline(1200, color="grey", linestyle=":", lw=1)
+    ax.set_xlabel("training seconds (2 CPU cores)")
+    ax.set_ylabel("validation NDCG@10 (full catalog)")
+    ax.set_title("ML-1M users 1-2999, next item; dots: the validation-chosen epoch")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(SEQUENCES_OUT, dpi=110)
+    plt.close(fig)
+    print(f"wrote {SEQUENCES_OUT}")
+
+
 def main():
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
     listwise_panel(axes[0])
@@ -103,6 +131,7 @@ def main():
     fig.savefig(OUT, dpi=110)
     print(f"wrote {OUT}")
     beyond_accuracy_figure()
+    sequences_figure()
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ import tracemalloc
 
 import keras
 import numpy as np
+from keras import ops
 
 import keras_recsys
 
@@ -205,12 +206,11 @@ def input_length(name, args):
 def build(name, num_items, args):
     common = dict(num_items=num_items, max_len=args.max_len, embedding_dim=args.dim)
     if name in LOSSES:
-        kind, _ = LOSSES[name]
         return keras_recsys.models.build_sasrec(
             num_blocks=2,
             num_heads=1,
             dropout=args.dropout,
-            training_output="logits" if kind == "full" else "states",
+            training_output="states",  # every loss scores the states itself
             seed=args.seed,
             **common,
         )
@@ -229,8 +229,53 @@ def build(name, num_items, args):
     raise ValueError(f"unknown model {name!r}; choose from {MODELS}")
 
 
+class RealPositionSoftmax(keras.losses.Loss):
+    """Full softmax cross-entropy over the catalog at the real positions.
+
+    `y_pred` are the per-position states (`training_output="states"`),
+    `y_true` the next-item codes (0 = padding). The value equals
+    `SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)` on the
+    tied logits (mean over all `batch * steps` positions, padded ones adding
+    0), but on TensorFlow the real positions are gathered before the states
+    are scored against the catalog, so the padded quarter of the positions
+    costs nothing; other backends score every position (static shapes).
+    """
+
+    def __init__(self, item_embedding):
+        super().__init__(reduction="sum_over_batch_size", name="real_position_softmax")
+        self.item_embedding = item_embedding
+
+    def call(self, y_true, y_pred):
+        y_true = ops.cast(y_true, "int32")
+        real = ops.greater(y_true, 0)
+        rows = self.item_embedding.input_dim  # the last row (OOV) is no item
+        catalog = ops.transpose(self.item_embedding.embeddings[1:rows])
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            states = tf.boolean_mask(y_pred, real)
+            targets = tf.boolean_mask(y_true, real) - 1  # code c is column c - 1
+            per_real = ops.sparse_categorical_crossentropy(
+                targets, ops.matmul(states, catalog), from_logits=True
+            )
+            return tf.scatter_nd(
+                tf.where(real), per_real, tf.shape(y_true, out_type="int64")
+            )
+        dim = ops.shape(y_pred)[-1]
+        logits = ops.matmul(ops.reshape(y_pred, (-1, dim)), catalog)
+        targets = ops.maximum(ops.reshape(y_true, (-1,)) - 1, 0)
+        per_position = ops.sparse_categorical_crossentropy(
+            targets, logits, from_logits=True
+        )
+        return ops.reshape(per_position, ops.shape(y_true)) * ops.cast(
+            real, per_position.dtype
+        )
+
+
 def training_loss(name, model):
     kind, negatives = LOSSES.get(name, ("full", None))
+    if kind == "full" and not is_masked(name) and name in LOSSES:
+        return RealPositionSoftmax(model.get_layer("item_embedding"))
     if kind == "sampled":
         return keras_recsys.losses.SampledSoftmaxLoss(
             model.get_layer("item_embedding"), num_negatives=negatives
@@ -289,6 +334,24 @@ class TrainingClock(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class BudgetDecay(keras.callbacks.Callback):
+    """Learning rate constant, then falling linearly to 0 over the last
+    `share` of the training-time budget (read from a `TrainingClock`).
+
+    A time budget rather than an epoch count, so the decay ends where the
+    budget does whatever the speed of the machine.
+    """
+
+    def __init__(self, clock, base, share):
+        super().__init__()
+        self.clock, self.base, self.share = clock, base, share
+
+    def on_train_batch_begin(self, batch, logs=None):
+        elapsed = sum(self.clock.seconds) + time.perf_counter() - self.clock._start
+        left = max(self.clock.budget - elapsed, 0.0) / (self.share * self.clock.budget)
+        self.model.optimizer.learning_rate.assign(self.base * min(1.0, left))
+
+
 class PrintEpoch(keras.callbacks.Callback):
     def __init__(self, name, clock):
         super().__init__()
@@ -297,6 +360,7 @@ class PrintEpoch(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         print(
             f"  {self.name} epoch {epoch + 1}: {self.clock.seconds[-1]:.1f}s "
+            f"lr {float(self.model.optimizer.learning_rate):.2e} "
             f"loss {logs['loss']:.4f} val ndcg@10 {logs['val_ndcg@10']:.4f} "
             f"hr@10 {logs['val_hit_rate@10']:.4f}",
             flush=True,
@@ -332,10 +396,12 @@ def train_and_evaluate(name, sequences, num_items, candidates, args):
         patience=per_model(args.patiences, name, args.patience, int),
         restore_best_weights=True,
     )
+    decay = per_model(args.decay_shares, name, 0.0, float)
+    schedule = [BudgetDecay(clock, args.lr, decay)] if decay > 0 else []
     history = model.fit(
         **fit_args,
         epochs=args.epochs,
-        callbacks=[clock, validation, stop, PrintEpoch(name, clock)],
+        callbacks=[clock, *schedule, validation, stop, PrintEpoch(name, clock)],
         verbose=0,
     )
     best_epoch = int(np.argmax(history.history["val_ndcg@10"])) + 1
@@ -355,10 +421,12 @@ def train_and_evaluate(name, sequences, num_items, candidates, args):
         "best_epoch": best_epoch,
         "epochs_run": len(clock.seconds),
         "seconds_per_epoch": float(np.mean(clock.seconds)),
+        "epoch_seconds": [round(t, 2) for t in clock.seconds],
         "train_seconds_total": float(np.sum(clock.seconds)),
         "train_seconds_to_best_epoch": float(np.sum(clock.seconds[:best_epoch])),
         "time_budget_seconds": clock.budget,
         "patience": stop.patience,
+        "lr_decay_share_of_budget": decay,
         "validation_history": [
             {
                 "epoch": e + 1,
@@ -498,7 +566,7 @@ def main():
     parser.add_argument("--patience", type=int, default=5)
     parser.add_argument(
         "--patiences",
-        default="sasrec_gbce=200",
+        default="sasrec=20,sasrec_gbce=200",
         help="per-model patience, overriding --patience (gBCE first sits on a "
         "constant-score plateau for many epochs, see the module docstring)",
     )
@@ -510,6 +578,12 @@ def main():
         default="sasrec_sampled3000=1200,sasrec_gbce=600,bert4rec=420,"
         "gru4rec=150,caser=120",
         help="per-model training seconds, overriding --time-budget",
+    )
+    parser.add_argument(
+        "--decay-shares",
+        default="sasrec=0.4",
+        help="per-model share of the time budget over which the learning rate "
+        "falls linearly to 0 at the budget's end (0: constant)",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true")
