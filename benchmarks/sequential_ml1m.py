@@ -19,7 +19,10 @@ with the plain numpy ranking below (an independent cross-check).
 Training (one model object trains and ranks):
   `sasrec`, `gru4rec`, `caser`: every position of each user's training
   sequence (all items but the last two) predicts the next item, with full
-  softmax cross-entropy over the catalog;
+  softmax cross-entropy over the catalog (for `sasrec` computed by
+  `RealPositionSoftmax` below, which skips the padded positions, and with
+  the learning rate falling linearly to 0 over the last 40% of its time
+  budget, `--decay-shares`);
   `sasrec_sampled3000`: `keras_recsys.losses.SampledSoftmaxLoss`, 3,000
   uniform negatives per batch (Klenitskiy & Vasilev 2023);
   `sasrec_gbce`: `keras_recsys.losses.GBCELoss` (gSASRec, 256 negatives,
