@@ -277,7 +277,7 @@ class RealPositionSoftmax(keras.losses.Loss):
 
 def training_loss(name, model):
     kind, negatives = LOSSES.get(name, ("full", None))
-    if kind == "full" and not is_masked(name) and name in LOSSES:
+    if name in LOSSES and kind == "full":  # SASRec; GRU4Rec and Caser: logits
         return RealPositionSoftmax(model.get_layer("item_embedding"))
     if kind == "sampled":
         return keras_recsys.losses.SampledSoftmaxLoss(
