@@ -236,12 +236,14 @@ class RealPositionSoftmax(keras.losses.Loss):
     """Full softmax cross-entropy over the catalog at the real positions.
 
     `y_pred` are the per-position states (`training_output="states"`),
-    `y_true` the next-item codes (0 = padding). The value equals
+    `y_true` the next-item codes (0 = padding). The states carry the
+    encoder's padding mask, which Keras's loss reduction applies, so the
+    value is the mean over the real positions: that of
     `SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)` on the
-    tied logits (mean over all `batch * steps` positions, padded ones adding
-    0), but on TensorFlow the real positions are gathered before the states
-    are scored against the catalog, so the padded quarter of the positions
-    costs nothing; other backends score every position (static shapes).
+    tied logits. On TensorFlow the real positions are gathered before the
+    states are scored against the catalog, so the padded quarter of the
+    positions costs nothing; other backends score every position (static
+    shapes).
     """
 
     def __init__(self, item_embedding):
@@ -251,27 +253,21 @@ class RealPositionSoftmax(keras.losses.Loss):
     def call(self, y_true, y_pred):
         y_true = ops.cast(y_true, "int32")
         real = ops.greater(y_true, 0)
-        rows = self.item_embedding.input_dim  # the last row (OOV) is no item
-        catalog = ops.transpose(self.item_embedding.embeddings[1:rows])
-        if keras.backend.backend() == "tensorflow":
-            import tensorflow as tf
+        score = self.item_embedding.score_catalog  # column 0 very negative
+        if keras.backend.backend() != "tensorflow":
+            per_position = ops.sparse_categorical_crossentropy(
+                y_true, score(y_pred), from_logits=True
+            )
+            return per_position * ops.cast(real, per_position.dtype)
+        import tensorflow as tf
 
-            states = tf.boolean_mask(y_pred, real)
-            targets = tf.boolean_mask(y_true, real) - 1  # code c is column c - 1
-            per_real = ops.sparse_categorical_crossentropy(
-                targets, ops.matmul(states, catalog), from_logits=True
-            )
-            return tf.scatter_nd(
-                tf.where(real), per_real, tf.shape(y_true, out_type="int64")
-            )
-        dim = ops.shape(y_pred)[-1]
-        logits = ops.matmul(ops.reshape(y_pred, (-1, dim)), catalog)
-        targets = ops.maximum(ops.reshape(y_true, (-1,)) - 1, 0)
-        per_position = ops.sparse_categorical_crossentropy(
-            targets, logits, from_logits=True
+        per_real = ops.sparse_categorical_crossentropy(
+            tf.boolean_mask(y_true, real),
+            score(tf.boolean_mask(y_pred, real)),
+            from_logits=True,
         )
-        return ops.reshape(per_position, ops.shape(y_true)) * ops.cast(
-            real, per_position.dtype
+        return tf.scatter_nd(
+            tf.where(real), per_real, tf.shape(y_true, out_type="int64")
         )
 
 
@@ -331,6 +327,10 @@ class TrainingClock(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
 
+    def elapsed(self):
+        """Training seconds so far, the running epoch included."""
+        return sum(self.seconds) + time.perf_counter() - self._start
+
     def on_epoch_end(self, epoch, logs=None):
         self.seconds.append(time.perf_counter() - self._start)
         if sum(self.seconds) > self.budget:
@@ -350,8 +350,8 @@ class BudgetDecay(keras.callbacks.Callback):
         self.clock, self.base, self.share = clock, base, share
 
     def on_train_batch_begin(self, batch, logs=None):
-        elapsed = sum(self.clock.seconds) + time.perf_counter() - self.clock._start
-        left = max(self.clock.budget - elapsed, 0.0) / (self.share * self.clock.budget)
+        left = max(self.clock.budget - self.clock.elapsed(), 0.0)
+        left /= self.share * self.clock.budget
         self.model.optimizer.learning_rate.assign(self.base * min(1.0, left))
 
 
