@@ -309,8 +309,9 @@ def beats_bce(summary):
     return out
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def parser(description, negatives=32, losses=LOSSES):
+    """The command-line options (shared with `listwise_ml1m.py`)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--dim", type=int, default=32)
@@ -322,14 +323,44 @@ def main(argv=None):
     parser.add_argument("--list-size", type=int, default=32)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--val-share", type=float, default=0.1)
-    parser.add_argument("--negatives", type=int, default=32)
-    parser.add_argument("--losses", default=",".join(LOSSES))
+    parser.add_argument("--negatives", type=int, default=negatives)
+    parser.add_argument("--losses", default=",".join(losses))
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--output", default=None)
+    return parser
+
+
+def parse(parser, argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.epochs, args.seeds = 2, 1
         args.lrs, args.l2s, args.temperatures = args.lrs[:2], args.l2s[:1], [1.0]
+    return args
+
+
+def unrated_items(frames, num_items):
+    """Per user: the item codes 1..num_items-1 they rated in none of `frames`."""
+    rated = {}
+    for frame in frames:
+        for user, group in frame.groupby("user_id"):
+            rated.setdefault(user, set()).update(group["item_id"])
+    all_items = np.arange(1, num_items)
+    return {u: np.setdiff1d(all_items, sorted(r)) for u, r in rated.items()}
+
+
+def task_data(train_frame, val_frame, test_frame, sizes, negatives, unrated):
+    """Training ratings, the fixed validation and test lists."""
+    rng = np.random.default_rng(1)
+    return {
+        "train": train_frame,
+        "val": padded_lists(val_frame, None, rng, negatives, unrated),
+        "test": padded_lists(test_frame, None, rng, negatives, unrated),
+        "unrated": unrated,
+    }
+
+
+def main(argv=None):
+    args = parse(parser(__doc__.split("\n")[0]), argv)
     folder = ml.ml100k_dir()
     base = ml.read_ratings(folder / "u1.base")
     test_frame = ml.read_ratings(folder / "u1.test")
@@ -338,26 +369,28 @@ def main(argv=None):
         int(max(base["user_id"].max(), test_frame["user_id"].max())) + 1,
         int(max(base["item_id"].max(), test_frame["item_id"].max())) + 1,
     )
-    rated = base.groupby("user_id")["item_id"].apply(set).to_dict()
-    for user, group in test_frame.groupby("user_id"):
-        rated.setdefault(user, set()).update(group["item_id"])
-    all_items = np.arange(1, sizes[1])
-    unrated = {u: np.setdiff1d(all_items, sorted(r)) for u, r in rated.items()}
-    rng = np.random.default_rng(1)
-    data = {
-        "train": train_frame,
-        "val": padded_lists(val_frame, None, rng, args.negatives, unrated),
-        "test": padded_lists(test_frame, None, rng, args.negatives, unrated),
-        "unrated": unrated,
-    }
+    unrated = unrated_items([base, test_frame], sizes[1])
+    data = task_data(train_frame, val_frame, test_frame, sizes, args.negatives, unrated)
+    task = (
+        "rerank each user's candidate lists (rated movies plus `negatives` "
+        "unrated movies, relevance 0); relevance = max(rating - 2, 0); "
+        "ML-100K u1.base (minus a random val_share of each user's ratings, "
+        "the validation lists) cut into lists of list_size for training; "
+        "each user's u1.test ratings as one test list; NDCG@10 "
+        "(exponential gain) over test users with a relevant item"
+    )
+    name = f"ML-100K u1: {len(train_frame)} train / {len(val_frame)} validation ratings"
+    return run(args, data, sizes, task, name, "listwise_ml100k", RESULTS, argv)
+
+
+def run(args, data, sizes, task, title, benchmark, results, argv):
+    """The search, the seeds, the table and the JSON of one reranking task."""
     num_test = int((data["test"][2] > 0).any(axis=1).sum())
     print(
-        f"ML-100K u1: {len(train_frame)} train / {len(val_frame)} validation "
-        f"ratings, {num_test} test users with a relevant item, test lists up to "
+        f"{title}, {num_test} test users with a relevant item, test lists up to "
         f"{data['test'][1].shape[1]} items; backend {keras.backend.backend()}",
         flush=True,
     )
-
     chosen, searches, runs = {}, {}, {}
     for name in args.losses.split(","):
         searches[name], seed0 = search(name, data, sizes, args)
@@ -393,15 +426,8 @@ def main(argv=None):
             f"{row.get('minus_bce_se') or float('nan'):>8.4f}"
         )
     out = {
-        "benchmark": "listwise_ml100k",
-        "task": (
-            "rerank each user's candidate lists (rated movies plus `negatives` "
-            "unrated movies, relevance 0); relevance = max(rating - 2, 0); "
-            "ML-100K u1.base (minus a random val_share of each user's ratings, "
-            "the validation lists) cut into lists of list_size for training; "
-            "each user's u1.test ratings as one test list; NDCG@10 "
-            "(exponential gain) over test users with a relevant item"
-        ),
+        "benchmark": benchmark,
+        "task": task,
         "model": "score = <p_u, q_i> + b_i (same for every loss)",
         "selection": (
             "per loss, with seed 0 and by validation NDCG@10: stage 1 tries "
@@ -419,15 +445,15 @@ def main(argv=None):
         "search": searches,
         "val_curves": {name: [r["val_curve"] for r in rs] for name, rs in runs.items()},
         "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
-        "/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/listwise_ml100k.py "
+        f"/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/{benchmark}.py "
         + " ".join(argv if argv is not None else sys.argv[1:]),
     }
     if args.output:
         path = pathlib.Path(args.output)
     elif args.quick:
-        path = pathlib.Path(tempfile.gettempdir()) / "listwise_ml100k.quick.json"
+        path = pathlib.Path(tempfile.gettempdir()) / f"{benchmark}.quick.json"
     else:
-        path = RESULTS
+        path = results
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2) + "\n")
     print(f"wrote {path}")
