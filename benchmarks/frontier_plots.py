@@ -1,6 +1,6 @@
 """The figures of docs/frontier.md and docs/sequences.md, from recorded results.
 
-Reads benchmarks/results/listwise_ml100k*.json, autoencoders_ml1m.json,
+Reads benchmarks/results/listwise_ml*.json, autoencoders_ml1m.json,
 beyond_accuracy_ml1m.json and sequential_ml1m.json (nothing is trained) and
 writes docs/_static/frontier.png, docs/_static/beyond_accuracy.png and
 docs/_static/sequences.png:
@@ -25,15 +25,21 @@ SEQUENCES_OUT = ROOT / "docs" / "_static" / "sequences.png"
 
 def listwise_panel(ax):
     files = [
-        ("rated + 32 unrated", "listwise_ml100k.json"),
-        ("rated only", "listwise_ml100k_rated_only.json"),
+        ("ML-100K, rated + 32 unrated", "listwise_ml100k.json"),
+        ("ML-100K, rated only", "listwise_ml100k_rated_only.json"),
+        ("ML-1M, rated only", "listwise_ml1m.json"),
     ]
-    width = 0.38
+    files = [(label, name) for label, name in files if (RESULTS / name).exists()]
+    order = ["bce", "mse", "softmax", "approx_ndcg", "lambda_loss"]
+    width = 0.8 / len(files)
     seeds = set()
     for offset, (label, name) in enumerate(files):
         rows = json.loads((RESULTS / name).read_text())["summary"]
         seeds.update(r["seeds"] for r in rows)
-        x = [i + (offset - 0.5) * width for i in range(len(rows))]
+        x = [
+            order.index(r["loss"]) + (offset - (len(files) - 1) / 2) * width
+            for r in rows
+        ]
         ax.bar(
             x,
             [r["ndcg@10"] for r in rows],
@@ -41,12 +47,12 @@ def listwise_panel(ax):
             yerr=[r["ndcg@10_std"] for r in rows],
             label=label,
         )
-        ax.set_xticks(range(len(rows)), [r["loss"] for r in rows], rotation=20)
-    ax.set_ylim(0.6, 0.8)
+    ax.set_xticks(range(len(order)), order, rotation=20)
+    ax.set_ylim(0.6, 0.84)
     seeds = "/".join(str(n) for n in sorted(seeds))
     ax.set_ylabel(f"test NDCG@10 (mean, std over {seeds} seeds)")
-    ax.set_title("ML-100K reranking: same model, same tuning")
-    ax.legend(fontsize=8, loc="upper left", ncols=2)
+    ax.set_title("MovieLens reranking: same model, same tuning")
+    ax.legend(fontsize=7, loc="upper left")
 
 
 def autoencoder_panel(ax):
