@@ -48,11 +48,11 @@ def listwise_panel(ax):
             label=label,
         )
     ax.set_xticks(range(len(order)), order, rotation=20)
-    ax.set_ylim(0.6, 0.84)
+    ax.set_ylim(0.6, 0.9)
     seeds = "/".join(str(n) for n in sorted(seeds))
     ax.set_ylabel(f"test NDCG@10 (mean, std over {seeds} seeds)")
     ax.set_title("MovieLens reranking: same model, same tuning")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="upper left", ncols=2)
 
 
 def autoencoder_panel(ax):
