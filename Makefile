@@ -10,6 +10,8 @@ BACKENDS ?= tensorflow jax torch
 # unpinned torch pulls a multi-GB CUDA build.
 BACKEND_PKGS ?= tensorflow-cpu==2.21.0 jax==0.10.2 jaxlib==0.10.2 torch==2.13.0
 PYTEST_ARGS ?=
+# pytest-xdist processes per backend pass (the CI machines have 2 cores).
+PYTEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed
 
 # Point the code at the team's MovieLens copy when it is there.
@@ -39,7 +41,7 @@ format: install
 
 test: install
 	$(VENV)/bin/ruff check .
-	$(PY) tools/run_tests.py --backends $(BACKENDS) -- $(PYTEST_ARGS)
+	$(PY) tools/run_tests.py --backends $(BACKENDS) -- -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	$(MAKE) test-multi-device
 
 # The multi-device pass: JAX on 4 virtual CPU devices and TensorFlow on 2

@@ -8,7 +8,9 @@ narrowing it), the plugin checks the public API against what was recorded:
 an object that is not registered as `keras_recsys>Name`, or a layer, loss,
 metric or callback that no harness call tested, fails the pass with one line
 per problem. Tests may therefore be organized freely (parametrized suites,
-helpers that call the harness): what counts is what ran.
+helpers that call the harness): what counts is what ran. Under pytest-xdist
+(`-n 2`), each worker sends what it recorded to the controller, which checks
+the union once every worker is done.
 """
 
 import functools
@@ -16,6 +18,7 @@ import importlib
 import pathlib
 
 import keras
+import pytest
 
 from keras_recsys.utils import testing
 from keras_recsys.utils.api_export import PACKAGE
@@ -34,8 +37,10 @@ SERIALIZABLE_BASES = (
     keras.metrics.Metric,
     keras.callbacks.Callback,
 )
-# Objects the harness was run on in this session.
+# Objects the harness was run on in this session (this process).
 COVERED = set()
+# What pytest-xdist workers recorded, by `_keys` (the controller's view).
+WORKER_COVERED = set()
 TESTS = pathlib.Path(__file__).resolve().parent
 
 
@@ -47,6 +52,11 @@ def _recording(fn):
         return result
 
     return run
+
+
+def _keys(objects):
+    """Picklable names of the classes among `objects` (module.qualname)."""
+    return {f"{o.__module__}.{o.__qualname__}" for o in objects if isinstance(o, type)}
 
 
 def pytest_configure(config):
@@ -118,7 +128,17 @@ def _whole_pass(session):
     return all(a == TESTS or a == TESTS.parent for a in args)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist: a worker is done; keep what it recorded."""
+    WORKER_COVERED.update(getattr(node, "workeroutput", {}).get("inventory", []))
+
+
 def pytest_sessionfinish(session, exitstatus):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller checks
+        workeroutput["inventory"] = sorted(_keys(COVERED))
+        return
     # Only a whole pass that ran and passed can tell what was not covered.
     if (
         exitstatus != 0
@@ -128,7 +148,9 @@ def pytest_sessionfinish(session, exitstatus):
     ):
         return
     api = public_api()
-    problems = inventory_problems(api, COVERED) + export_problems(api)
+    recorded = _keys(COVERED) | WORKER_COVERED
+    covered = {obj for obj in api.values() if _keys([obj]) & recorded}
+    problems = inventory_problems(api, covered) + export_problems(api)
     if problems:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         lines = ["public API inventory failed:", *problems]
