@@ -50,11 +50,9 @@ seed for two epochs, one L2 and temperature and two learning rates
 """
 
 import argparse
-import json
 import os
 import pathlib
 import sys
-import tempfile
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -64,11 +62,11 @@ import numpy as np  # noqa: E402
 from keras import ops  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import _common  # noqa: E402
 import _movielens100k as ml  # noqa: E402
 
 import keras_recsys  # noqa: E402
 
-RESULTS = pathlib.Path(__file__).parent / "results" / "listwise_ml100k.json"
 LOSSES = ("bce", "mse", "softmax", "approx_ndcg", "lambda_loss")
 # Half-decades over four decades: the losses' gradients differ in
 # scale by more than 100x, so each loss's L2 optimum lies elsewhere.
@@ -348,7 +346,7 @@ def unrated_items(frames, num_items):
     return {u: np.setdiff1d(all_items, sorted(r)) for u, r in rated.items()}
 
 
-def task_data(train_frame, val_frame, test_frame, sizes, negatives, unrated):
+def task_data(train_frame, val_frame, test_frame, negatives, unrated):
     """Training ratings, the fixed validation and test lists."""
     rng = np.random.default_rng(1)
     return {
@@ -370,7 +368,7 @@ def main(argv=None):
         int(max(base["item_id"].max(), test_frame["item_id"].max())) + 1,
     )
     unrated = unrated_items([base, test_frame], sizes[1])
-    data = task_data(train_frame, val_frame, test_frame, sizes, args.negatives, unrated)
+    data = task_data(train_frame, val_frame, test_frame, args.negatives, unrated)
     task = (
         "rerank each user's candidate lists (rated movies plus `negatives` "
         "unrated movies, relevance 0); relevance = max(rating - 2, 0); "
@@ -379,12 +377,15 @@ def main(argv=None):
         "each user's u1.test ratings as one test list; NDCG@10 "
         "(exponential gain) over test users with a relevant item"
     )
-    name = f"ML-100K u1: {len(train_frame)} train / {len(val_frame)} validation ratings"
-    return run(args, data, sizes, task, name, "listwise_ml100k", RESULTS, argv)
+    title = (
+        f"ML-100K u1: {len(train_frame)} train / {len(val_frame)} validation ratings"
+    )
+    return run(args, data, sizes, task, title, __file__, argv)
 
 
-def run(args, data, sizes, task, title, benchmark, results, argv):
-    """The search, the seeds, the table and the JSON of one reranking task."""
+def run(args, data, sizes, task, title, script, argv):
+    """The search, the seeds, the table and the JSON of one reranking task;
+    `script` is the benchmark's file, which names its results file."""
     num_test = int((data["test"][2] > 0).any(axis=1).sum())
     print(
         f"{title}, {num_test} test users with a relevant item, test lists up to "
@@ -426,7 +427,7 @@ def run(args, data, sizes, task, title, benchmark, results, argv):
             f"{row.get('minus_bce_se') or float('nan'):>8.4f}"
         )
     out = {
-        "benchmark": benchmark,
+        "benchmark": pathlib.Path(script).stem,
         "task": task,
         "model": "score = <p_u, q_i> + b_i (same for every loss)",
         "selection": (
@@ -444,19 +445,9 @@ def run(args, data, sizes, task, title, benchmark, results, argv):
         "listwise_beat_pointwise_bce": beats_bce(summary),
         "search": searches,
         "val_curves": {name: [r["val_curve"] for r in rs] for name, rs in runs.items()},
-        "command": "KERAS_RECSYS_DATA=/work/shared/data flock "
-        f"/tmp/keras_recsys_bench.lock .venv/bin/python benchmarks/{benchmark}.py "
-        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": _common.command(script, argv),
     }
-    if args.output:
-        path = pathlib.Path(args.output)
-    elif args.quick:
-        path = pathlib.Path(tempfile.gettempdir()) / f"{benchmark}.quick.json"
-    else:
-        path = results
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {path}")
+    _common.write_results(_common.output_path(script, args.output, args.quick), out)
     return out
 
 

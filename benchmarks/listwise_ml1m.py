@@ -36,7 +36,6 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import _common  # noqa: E402
 import listwise_ml100k as listwise  # noqa: E402
 
-RESULTS = _common.RESULTS / "listwise_ml1m.json"
 LOSSES = ("bce", "approx_ndcg", "lambda_loss", "softmax")
 
 
@@ -54,7 +53,7 @@ def main(argv=None):
     sizes = (int(coded["user_id"].max()) + 1, int(coded["item_id"].max()) + 1)
     unrated = listwise.unrated_items([coded], sizes[1])
     data = listwise.task_data(
-        train_frame, val_frame, test_frame, sizes, args.negatives, unrated
+        train_frame, val_frame, test_frame, args.negatives, unrated
     )
     task = (
         "rerank each user's candidate lists (rated movies plus `negatives` "
@@ -68,7 +67,7 @@ def main(argv=None):
         f"ML-1M: {len(train_frame)} train / {len(val_frame)} validation / "
         f"{len(test_frame)} test ratings"
     )
-    return listwise.run(args, data, sizes, task, title, "listwise_ml1m", RESULTS, argv)
+    return listwise.run(args, data, sizes, task, title, __file__, argv)
 
 
 if __name__ == "__main__":
