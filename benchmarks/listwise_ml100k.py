@@ -151,7 +151,14 @@ def pointwise_mse(y_true, y_pred):
     return _masked_mean(ops.square(y_pred - ops.maximum(y_true, 0.0)), y_true)
 
 
+# Losses other scripts add by name (`listwise_rax_check.py`): name ->
+# `factory(temperature)`.
+EXTRA_LOSSES = {}
+
+
 def make_loss(name, temperature):
+    if name in EXTRA_LOSSES:
+        return EXTRA_LOSSES[name](temperature)
     losses = keras_recsys.losses
     return {
         "bce": lambda: pointwise_bce,
@@ -163,37 +170,27 @@ def make_loss(name, temperature):
 
 
 def mean_ndcg(model, lists):
-    users, items, y = lists
-    scores = model.predict(
-        {"user_id": users, "item_id": items}, batch_size=512, verbose=0
-    )
+    x, y = lists
+    scores = model.predict(x, batch_size=512, verbose=0)
     metric = keras_recsys.metrics.NDCGAtK(k=10)
     metric.update_state(y, scores)
     return float(metric.result())
 
 
-def train(name, seed, data, sizes, args, lr, l2, temperature):
-    """Trains one configuration; keeps the epoch with the best validation
-    NDCG@10 and returns its validation and test figures."""
+def train(name, seed, data, args, lr, l2, temperature):
+    """Trains one configuration of the task's model (`data["make_model"]`);
+    keeps the epoch with the best validation NDCG@10 and returns its
+    validation and test figures."""
     keras.utils.set_random_seed(seed)
-    model = Scorer(*sizes, dim=args.dim, l2=l2, seed=seed)
+    model = data["make_model"](l2, seed)
     loss = make_loss(name, temperature)
     model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss)
     rng = np.random.default_rng(seed)
     best, best_weights, best_epoch, curve = -1.0, None, 0, []
     start = time.time()
     for epoch in range(args.epochs):
-        users, items, y = padded_lists(
-            data["train"], args.list_size, rng, args.negatives, data["unrated"]
-        )
-        model.fit(
-            {"user_id": users, "item_id": items},
-            y,
-            batch_size=args.batch_size,
-            epochs=1,
-            shuffle=True,
-            verbose=0,
-        )
+        x, y = data["train_lists"](rng)
+        model.fit(x, y, batch_size=args.batch_size, epochs=1, shuffle=True, verbose=0)
         val = mean_ndcg(model, data["val"])
         curve.append(round(val, 4))
         if val > best:
@@ -220,7 +217,7 @@ def grid(name, args):
     ]
 
 
-def search(name, data, sizes, args):
+def search(name, data, args):
     """Seed-0 runs of the two-stage search; returns `(records, runs)`.
 
     Stage 1 tries every L2 (x temperature) at the first learning rate; stage
@@ -230,7 +227,7 @@ def search(name, data, sizes, args):
     records, runs = [], []
 
     def run(config, stage):
-        r = train(name, 0, data, sizes, args, **config)
+        r = train(name, 0, data, args, **config)
         runs.append(r)
         records.append(
             {
@@ -346,14 +343,22 @@ def unrated_items(frames, num_items):
     return {u: np.setdiff1d(all_items, sorted(r)) for u, r in rated.items()}
 
 
-def task_data(train_frame, val_frame, test_frame, negatives, unrated):
-    """Training ratings, the fixed validation and test lists."""
+def task_data(train_frame, val_frame, test_frame, args, unrated, sizes):
+    """The matrix-factorization task: its model, its training lists (drawn
+    anew each epoch from `rng`) and its fixed validation and test lists, each
+    as `(inputs, labels)`."""
+
+    def lists(frame, list_size, rng):
+        users, items, y = padded_lists(frame, list_size, rng, args.negatives, unrated)
+        return {"user_id": users, "item_id": items}, y
+
     rng = np.random.default_rng(1)
     return {
-        "train": train_frame,
-        "val": padded_lists(val_frame, None, rng, negatives, unrated),
-        "test": padded_lists(test_frame, None, rng, negatives, unrated),
-        "unrated": unrated,
+        "val": lists(val_frame, None, rng),
+        "test": lists(test_frame, None, rng),
+        "train_lists": lambda rng: lists(train_frame, args.list_size, rng),
+        "make_model": lambda l2, seed: Scorer(*sizes, args.dim, l2, seed),
+        "model": "score = <p_u, q_i> + b_i (same for every loss)",
     }
 
 
@@ -368,7 +373,7 @@ def main(argv=None):
         int(max(base["item_id"].max(), test_frame["item_id"].max())) + 1,
     )
     unrated = unrated_items([base, test_frame], sizes[1])
-    data = task_data(train_frame, val_frame, test_frame, args.negatives, unrated)
+    data = task_data(train_frame, val_frame, test_frame, args, unrated, sizes)
     task = (
         "rerank each user's candidate lists (rated movies plus `negatives` "
         "unrated movies, relevance 0); relevance = max(rating - 2, 0); "
@@ -380,13 +385,13 @@ def main(argv=None):
     title = (
         f"ML-100K u1: {len(train_frame)} train / {len(val_frame)} validation ratings"
     )
-    return run(args, data, sizes, task, title, __file__, argv)
+    return run(args, data, task, title, __file__, argv)
 
 
-def run(args, data, sizes, task, title, script, argv):
+def run(args, data, task, title, script, argv):
     """The search, the seeds, the table and the JSON of one reranking task;
     `script` is the benchmark's file, which names its results file."""
-    num_test = int((data["test"][2] > 0).any(axis=1).sum())
+    num_test = int((data["test"][1] > 0).any(axis=1).sum())
     print(
         f"{title}, {num_test} test users with a relevant item, test lists up to "
         f"{data['test'][1].shape[1]} items; backend {keras.backend.backend()}",
@@ -394,14 +399,13 @@ def run(args, data, sizes, task, title, script, argv):
     )
     chosen, searches, runs = {}, {}, {}
     for name in args.losses.split(","):
-        searches[name], seed0 = search(name, data, sizes, args)
+        searches[name], seed0 = search(name, data, args)
         best = best_run(seed0)
         chosen[name] = searches[name][best]
         config = _config(chosen[name])
         # Seed 0 of the chosen configuration is its search run.
         runs[name] = [seed0[best]] + [
-            train(name, seed, data, sizes, args, **config)
-            for seed in range(1, args.seeds)
+            train(name, seed, data, args, **config) for seed in range(1, args.seeds)
         ]
         row = summarize(runs[name])
         print(
@@ -429,7 +433,7 @@ def run(args, data, sizes, task, title, script, argv):
     out = {
         "benchmark": pathlib.Path(script).stem,
         "task": task,
-        "model": "score = <p_u, q_i> + b_i (same for every loss)",
+        "model": data["model"],
         "selection": (
             "per loss, with seed 0 and by validation NDCG@10: stage 1 tries "
             "every l2 (x temperature for approx_ndcg) at lrs[0], stage 2 the "

@@ -39,10 +39,14 @@ import listwise_ml100k as listwise  # noqa: E402
 LOSSES = ("bce", "approx_ndcg", "lambda_loss", "softmax")
 
 
-def main(argv=None):
+def parser():
     parser = listwise.parser(__doc__.split("\n")[0], negatives=0, losses=LOSSES)
     parser.set_defaults(epochs=20, temperatures=[0.1, 0.3, 1.0])
-    args = listwise.parse(parser, argv)
+    return parser
+
+
+def setup(args):
+    """`(data, task, title)` of the ML-1M reranking task for `listwise.run`."""
     ratings = _common.load_ml1m().ratings[["user_id", "item_id", "rating"]]
     coded, _, _ = _common.encode_ids(ratings)
     if args.quick:
@@ -52,9 +56,7 @@ def main(argv=None):
     train_frame, val_frame = listwise.split_validation(base, args.val_share, seed=0)
     sizes = (int(coded["user_id"].max()) + 1, int(coded["item_id"].max()) + 1)
     unrated = listwise.unrated_items([coded], sizes[1])
-    data = listwise.task_data(
-        train_frame, val_frame, test_frame, args.negatives, unrated
-    )
+    data = listwise.task_data(train_frame, val_frame, test_frame, args, unrated, sizes)
     task = (
         "rerank each user's candidate lists (rated movies plus `negatives` "
         "unrated movies, relevance 0); relevance = max(rating - 2, 0); ML-1M "
@@ -67,7 +69,12 @@ def main(argv=None):
         f"ML-1M: {len(train_frame)} train / {len(val_frame)} validation / "
         f"{len(test_frame)} test ratings"
     )
-    return listwise.run(args, data, sizes, task, title, __file__, argv)
+    return data, task, title
+
+
+def main(argv=None):
+    args = listwise.parse(parser(), argv)
+    return listwise.run(args, *setup(args), __file__, argv)
 
 
 if __name__ == "__main__":
