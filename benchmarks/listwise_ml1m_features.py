@@ -33,7 +33,7 @@ its standard error.
     KERAS_RECSYS_DATA=/work/shared/data flock /tmp/keras_recsys_bench.lock \\
         .venv/bin/python benchmarks/listwise_ml1m_features.py
 
-(52 training runs of about 15 s, about 15 minutes on 2 cores, JAX.)
+(48 training runs of about 13 s, about 15 minutes on 2 cores, JAX.)
 `--quick` runs the reduced search of the ML-100K script on 300 users (writes
 to the temp folder).
 """
