@@ -151,14 +151,7 @@ def pointwise_mse(y_true, y_pred):
     return _masked_mean(ops.square(y_pred - ops.maximum(y_true, 0.0)), y_true)
 
 
-# Losses other scripts add by name (`listwise_rax_check.py`): name ->
-# `factory(temperature)`.
-EXTRA_LOSSES = {}
-
-
 def make_loss(name, temperature):
-    if name in EXTRA_LOSSES:
-        return EXTRA_LOSSES[name](temperature)
     losses = keras_recsys.losses
     return {
         "bce": lambda: pointwise_bce,
@@ -177,13 +170,14 @@ def mean_ndcg(model, lists):
     return float(metric.result())
 
 
-def train(name, seed, data, args, lr, l2, temperature):
-    """Trains one configuration of the task's model (`data["make_model"]`);
-    keeps the epoch with the best validation NDCG@10 and returns its
-    validation and test figures."""
+def train(name, seed, data, args, lr, l2, temperature, loss=None):
+    """Trains one configuration of the task's model (`data["make_model"]`)
+    with the loss `name` (or `loss`, a Keras loss given instead); keeps the
+    epoch with the best validation NDCG@10 and returns its validation and
+    test figures."""
     keras.utils.set_random_seed(seed)
     model = data["make_model"](l2, seed)
-    loss = make_loss(name, temperature)
+    loss = loss if loss is not None else make_loss(name, temperature)
     model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss)
     rng = np.random.default_rng(seed)
     best, best_weights, best_epoch, curve = -1.0, None, 0, []

@@ -123,13 +123,19 @@ def feature_table(fold, genres, num_users, num_items, shrink=10, rank=32):
     return features
 
 
-def feature_lists(frame, features, list_size, rng):
-    """`(x [lists, L, F], y [lists, L])`: each user's rows of `frame` as one
-    list (`list_size=None`) or shuffled and cut into lists of `list_size`,
-    padded with zero features and label -1."""
+def pair_data(frame, features):
+    """`(frame, x [n, F], y [n])`: the rows of `frame` (renumbered), their
+    features and relevance, computed once for every cut into lists."""
     frame = frame.reset_index(drop=True)
     x = features(frame["user_id"].to_numpy(), frame["item_id"].to_numpy())
-    y = listwise.relevance(frame["rating"].to_numpy())
+    return frame, x, listwise.relevance(frame["rating"].to_numpy())
+
+
+def feature_lists(pairs, list_size, rng):
+    """`(x [lists, L, F], y [lists, L])`: each user's rows of `pairs`
+    (`pair_data`) as one list (`list_size=None`) or shuffled and cut into
+    lists of `list_size`, padded with zero features and label -1."""
+    frame, x, y = pairs
     chunks = []
     for rows in frame.groupby("user_id").indices.values():
         if list_size:
@@ -203,20 +209,23 @@ def main(argv=None):
     num_users = int(coded["user_id"].max()) + 1
     num_items = int(coded["item_id"].max()) + 1
     genres = genre_matrix(movielens.items, items, num_items)
-    raw = feature_table(feature_frame, genres, num_users, num_items)
-    train_x = raw(label_frame["user_id"].to_numpy(), label_frame["item_id"].to_numpy())
-    mean, std = train_x.mean(axis=0), train_x.std(axis=0) + 1e-9
+    features = feature_table(feature_frame, genres, num_users, num_items)
+    train_pairs = pair_data(label_frame, features)
+    # Every list is standardized with the training pairs' mean and spread.
+    mean, std = train_pairs[1].mean(axis=0), train_pairs[1].std(axis=0) + 1e-9
 
-    def features(users, items):
-        return (raw(users, items) - mean) / std
+    def standardized(pairs):
+        frame, x, y = pairs
+        return frame, (x - mean) / std, y
 
+    train_pairs = standardized(train_pairs)
+    val_pairs = standardized(pair_data(val_frame, features))
+    test_pairs = standardized(pair_data(test_frame, features))
     rng = np.random.default_rng(1)
     data = {
-        "val": feature_lists(val_frame, features, None, rng),
-        "test": feature_lists(test_frame, features, None, rng),
-        "train_lists": lambda rng: feature_lists(
-            label_frame, features, args.list_size, rng
-        ),
+        "val": feature_lists(val_pairs, None, rng),
+        "test": feature_lists(test_pairs, None, rng),
+        "train_lists": lambda rng: feature_lists(train_pairs, args.list_size, rng),
         "make_model": lambda l2, seed: mlp(len(FEATURES), l2, seed),
         "model": (
             "Dense 64 - 32 (ReLU) - 1 over the standardized features "
